@@ -1,0 +1,7 @@
+"""Entry point for `python -m knowledge` (see knowledge/cli.py for the commands)."""
+
+import sys
+
+from knowledge.cli import main
+
+sys.exit(main())

@@ -1,0 +1,154 @@
+"""Lexical retrieval: light tokenisation and stemming, typo correction against the vocabulary, BM25."""
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+WORD = re.compile(r"[a-z0-9]+")
+STOP_WORDS = frozenset(
+    """a an and are as at be been being but by can could did do does doing for from had has have having he her
+    hers him his how i if in into is it its just me my of on or our ours she should so than that the their them
+    then there these they this those to too very was we were what when where which while who whom why will with
+    would you your yours i'm it's im about am any""".split()
+)
+# Longest suffix first; each keeps a stem of at least MIN_STEM letters.
+SUFFIXES = ("ational", "ations", "ation", "ures", "ure", "ingly", "nesses", "ness", "ments", "ment", "ings", "ing", "edly",
+            "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
+MIN_STEM = 3
+IRREGULAR = {"children": "child", "women": "woman", "men": "man", "people": "person", "told": "tell"}
+
+
+def stem(word: str) -> str:
+    """Strip one common English suffix (a light stemmer: `neglected` and `neglecting` -> `neglect`)."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) <= MIN_STEM + 1 or word.isdigit():
+        return word
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            base = word[: -len(suffix)]
+            if suffix in {"ies", "ied"}:
+                return base + "y"
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            if len(base) > MIN_STEM and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]
+            return base
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase, split on anything but letters and digits, drop stop words, stem."""
+    return [stem(word) for word in WORD.findall(text.lower().replace("'", "")) if word not in STOP_WORDS]
+
+
+@dataclass(frozen=True)
+class SpellingRule:
+    """How far a query word may be from a guidance word and still be corrected to it."""
+
+    min_length: int = 4
+    max_edits_short: int = 1
+    long_word: int = 8
+    max_edits_long: int = 2
+
+    def max_edits(self, word: str) -> int:
+        """Return the edits allowed for `word` (0: leave it alone)."""
+        if len(word) < self.min_length:
+            return 0
+        return self.max_edits_long if len(word) >= self.long_word else self.max_edits_short
+
+
+def edit_distance(left: str, right: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count as one edit), capped at `limit + 1`."""
+    if abs(len(left) - len(right)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(right) + 1))
+    for i in range(1, len(left) + 1):
+        current = [i] + [0] * len(right)
+        for j in range(1, len(right) + 1):
+            cost = 0 if left[i - 1] == right[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and left[i - 1] == right[j - 2] and left[i - 2] == right[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class Bm25Index:
+    """Okapi BM25 over pre-tokenised documents (chunks)."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75,
+                 spelling: SpellingRule | None = None) -> None:
+        self.k1, self.b = k1, b
+        self.spelling = spelling or SpellingRule()
+        self.size = len(documents)
+        self.lengths = np.array([len(doc) for doc in documents], dtype=np.float32)
+        self.mean_length = float(self.lengths.mean()) if self.size and self.lengths.sum() else 1.0
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for doc_id, doc in enumerate(documents):
+            for term, count in Counter(doc).items():
+                postings[term].append((doc_id, count))
+        self.postings = {
+            term: (np.array([d for d, _ in pairs]), np.array([c for _, c in pairs], dtype=np.float32))
+            for term, pairs in postings.items()
+        }
+        self.doc_terms = [frozenset(doc) for doc in documents]
+        self.by_first_letter: dict[str, list[str]] = defaultdict(list)
+        for term in sorted(self.postings):
+            self.by_first_letter[term[0]].append(term)
+
+    def idf(self, term: str) -> float:
+        """BM25 inverse document frequency; a term in no document gets the highest value."""
+        frequency = len(self.postings[term][0]) if term in self.postings else 0
+        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+
+    def correct(self, term: str) -> str:
+        """Return `term` if the index knows it, else the closest known term within the allowed
+        edits (ties: the more common term), else `term` unchanged."""
+        limit = self.spelling.max_edits(term)
+        if term in self.postings or limit == 0:
+            return term
+        best, best_key = term, (limit + 1, 0)
+        for candidate in self.by_first_letter.get(term[0], ()):
+            distance = edit_distance(term, candidate, limit)
+            key = (distance, -len(self.postings[candidate][0]))
+            if distance <= limit and key < best_key:
+                best, best_key = candidate, key
+        return best
+
+    def query_terms(self, text: str) -> list[str]:
+        """Tokenise a query and correct each word to the vocabulary."""
+        return [self.correct(term) for term in tokenize(text)]
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Return the BM25 score of every document for the query terms."""
+        result = np.zeros(self.size, dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * self.lengths / self.mean_length)
+        for term, repeats in Counter(terms).items():
+            if term not in self.postings:
+                continue
+            doc_ids, counts = self.postings[term]
+            weight = self.idf(term) * repeats
+            result[doc_ids] += weight * counts * (self.k1 + 1) / (counts + norm[doc_ids])
+        return result
+
+    def coverage(self, terms: Sequence[str], doc_ids: Sequence[int]) -> float:
+        """IDF-weighted share of the query terms found in the union of the given documents.
+
+        A query whose words the guidance does not use scores near 0; one whose rare words all
+        appear in the documents scores near 1.
+        """
+        unique = set(terms)
+        if not unique:
+            return 0.0
+        present: set[str] = set().union(*(self.doc_terms[d] for d in doc_ids)) if doc_ids else set()
+        total = sum(self.idf(term) for term in unique)
+        found = sum(self.idf(term) for term in unique if term in present)
+        return found / total if total else 0.0

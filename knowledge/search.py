@@ -1,0 +1,172 @@
+"""Hybrid search: dense (exact FAISS) and BM25 rankings fused by reciprocal rank, per item, with abstention."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import numpy as np
+
+from knowledge.embedding import Embedder
+from knowledge.index_store import GuidanceIndex
+from knowledge.lexical import Bm25Index, SpellingRule, tokenize
+from knowledge.settings import AbstentionSettings, SearchSettings
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One guidance item found for a query, with its best chunk as the snippet."""
+
+    id: str
+    toolkit: str
+    title: str
+    snippet: str
+    source_title: str
+    source_url: str
+    last_reviewed: date
+    review_by: date
+    verified: bool
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """Results best first; `abstained` is True (and results empty) when no item is a good enough match."""
+
+    results: list[SearchHit]
+    abstained: bool
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why the top item was kept or not: its best cosine and its share of the query's words."""
+
+    cosine: float
+    coverage: float
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], rrf_k: float) -> dict[str, float]:
+    """Fuse rankings (best first) into scores: sum over rankings of 1 / (rrf_k + rank), rank from 1."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + 1.0 / (rrf_k + rank)
+    return fused
+
+
+def snippet_of(passage: str, limit: int) -> str:
+    """Cut a passage at a word boundary to at most `limit` characters, marking the cut with an ellipsis."""
+    text = " ".join(passage.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+class GuidanceSearcher:
+    """Searches one loaded index. Immutable after construction, so it is safe across threads."""
+
+    def __init__(self, index: GuidanceIndex, embedder: Embedder, search: SearchSettings,
+                 abstention: AbstentionSettings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = search
+        self.abstention = abstention
+        self.bm25 = Bm25Index(
+            [tokenize(chunk.text) for chunk in index.chunks], k1=search.bm25_k1, b=search.bm25_b,
+            spelling=SpellingRule(search.spelling_min_length, search.spelling_max_edits_short,
+                                  search.spelling_long_word, search.spelling_max_edits_long),
+        )
+        self.item_ids = list(index.items)
+        self.chunk_item = np.array([self.item_ids.index(c.item_id) for c in index.chunks], dtype=np.int64)
+        self.chunks_of: dict[str, list[int]] = {item_id: [] for item_id in self.item_ids}
+        for row, chunk in enumerate(index.chunks):
+            self.chunks_of[chunk.item_id].append(row)
+
+    def _cosines(self, query: str) -> np.ndarray:
+        total = self.index.dense.ntotal
+        cosines = np.full(total, -1.0, dtype=np.float32)
+        if total:
+            vector = self.embedder.embed([query])
+            scores, rows = self.index.dense.search(vector, total)
+            cosines[rows[0]] = scores[0]
+        return cosines
+
+    def _item_best(self, chunk_scores: np.ndarray) -> np.ndarray:
+        best = np.full(len(self.item_ids), -np.inf, dtype=np.float32)
+        np.maximum.at(best, self.chunk_item, chunk_scores)
+        return best
+
+    def _abstain(self, mode: Mode, evidence: Evidence, lexical_hit: bool) -> bool:
+        rule = self.abstention
+        if mode == "dense":
+            return evidence.cosine < rule.dense_only_min_cosine
+        if mode == "lexical":
+            return not lexical_hit or evidence.coverage < rule.lexical_only_min_coverage
+        if evidence.cosine >= rule.dense_accept:
+            return False
+        return evidence.cosine < rule.dense_floor or evidence.coverage < rule.min_coverage
+
+    def search(self, query: str, k: int = 3, area: str | None = None, mode: Mode = "hybrid") -> SearchResponse:
+        """Return up to `k` items for `query`, each once, best first, or abstain.
+
+        Args:
+            query: the practitioner's question.
+            k: number of items wanted.
+            area: keep only items for this area (items for `all` always match); None keeps all.
+            mode: `hybrid` (default), or `dense` / `lexical` alone for the benchmark.
+
+        Returns:
+            The hits (score: fused RRF score, cosine or BM25 by mode) and whether the search abstained.
+        """
+        eligible = np.array([self.index.items[i].applies_to(area) for i in self.item_ids], dtype=bool)
+        terms = self.bm25.query_terms(query)
+        cosines = self._cosines(query) if mode != "lexical" else np.zeros(len(self.index.chunks), np.float32)
+        lexical = self.bm25.scores(terms) if mode != "dense" else np.zeros(len(self.index.chunks), np.float32)
+        best_cosine, best_lexical = self._item_best(cosines), self._item_best(lexical)
+        candidates = [i for i in range(len(self.item_ids)) if eligible[i]]
+        dense_ranking = sorted(candidates, key=lambda i: -best_cosine[i])
+        lexical_ranking = sorted((i for i in candidates if best_lexical[i] > 0), key=lambda i: -best_lexical[i])
+        if mode == "dense":
+            ordered = [(i, float(best_cosine[i])) for i in dense_ranking]
+        elif mode == "lexical":
+            ordered = [(i, float(best_lexical[i])) for i in lexical_ranking]
+        else:
+            fused = reciprocal_rank_fusion([dense_ranking, lexical_ranking], self.settings.rrf_k)
+            ordered = sorted(fused.items(), key=lambda pair: (-pair[1], -best_cosine[pair[0]]))
+        if not ordered:
+            return SearchResponse(results=[], abstained=True)
+        top = ordered[0][0]
+        evidence = Evidence(cosine=float(best_cosine[top]),
+                            coverage=self.bm25.coverage(terms, self.chunks_of[self.item_ids[top]]))
+        if self._abstain(mode, evidence, lexical_hit=bool(best_lexical[top] > 0)):
+            return SearchResponse(results=[], abstained=True)
+        chunk_strength = self._chunk_strength(mode, cosines, lexical)
+        hits = [self._hit(self.item_ids[i], score, chunk_strength) for i, score in ordered[:k]]
+        return SearchResponse(results=hits, abstained=False)
+
+    def _chunk_strength(self, mode: Mode, cosines: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+        """Per-chunk fused strength, used to pick each item's snippet."""
+        if mode == "dense":
+            return cosines
+        if mode == "lexical":
+            return lexical
+        strength = np.zeros(len(cosines), dtype=np.float64)
+        for scores in (cosines, lexical):
+            ranks = np.empty(len(scores), dtype=np.float64)
+            ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+            strength += 1.0 / (self.settings.rrf_k + ranks)
+        return strength
+
+    def _hit(self, item_id: str, score: float, chunk_strength: np.ndarray) -> SearchHit:
+        item = self.index.items[item_id]
+        rows = self.chunks_of[item_id]
+        best_row = max(rows, key=lambda row: chunk_strength[row]) if rows else None
+        passage = self.index.chunks[best_row].passage if best_row is not None else item.body
+        return SearchHit(
+            id=item.id, toolkit=item.toolkit, title=item.title,
+            snippet=snippet_of(passage, self.settings.snippet_chars), source_title=item.source.title,
+            source_url=item.source.url, last_reviewed=item.last_reviewed, review_by=item.review_by,
+            verified=item.verified, score=round(score, 6),
+        )
