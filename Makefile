@@ -1,0 +1,67 @@
+# The interface to the project: the README and CI call only these targets. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY310 ?= $(shell PYENV_VERSION=3.10.13 pyenv which python3.10 2>/dev/null || command -v python3.10)
+PY311 ?= $(shell PYENV_VERSION=3.11.7 pyenv which python3.11 2>/dev/null || command -v python3.11)
+APP_PY := .venv/bin/python
+RASA := .venv-rasa/bin/rasa
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage clean
+
+help: ## List every target
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+.venv/.installed: requirements/app.txt
+	@echo "== Python 3.11 environment (.venv): actions, knowledge, pathways, api"
+	test -x $(APP_PY) || $(PY311) -m venv .venv
+	$(APP_PY) -m pip install -q torch==2.13.0
+	$(APP_PY) -m pip install -q -r requirements/app.txt
+	touch $@
+
+.venv-rasa/.installed: requirements/rasa.txt
+	@echo "== Python 3.10 environment (.venv-rasa): Rasa 3.6.21"
+	test -x .venv-rasa/bin/python || $(PY310) -m venv .venv-rasa
+	.venv-rasa/bin/python -m pip install -q -r requirements/rasa.txt
+	touch $@
+
+install: .venv/.installed .venv-rasa/.installed ## Create both Python environments (only what is missing)
+
+knowledge-check: .venv/.installed ## Validate the guidance YAML (file:line: field: problem)
+	$(APP_PY) -m knowledge check
+
+index: knowledge-check ## Build the guidance index (re-embeds only changed items)
+	$(APP_PY) -m knowledge build
+
+train: .venv-rasa/.installed ## Train the dialogue model if its inputs changed
+	$(APP_PY) scripts/train_if_stale.py $(RASA)
+
+run: install index train ## Install, index, train if stale, start every service, print the chat URL
+	$(APP_PY) scripts/run_services.py
+
+test-unit: .venv/.installed ## Unit and component tests (no running services)
+	$(APP_PY) -m pytest -q -m "not e2e" tests
+
+test-rasa: .venv-rasa/.installed train ## rasa data validate and the test stories
+	$(RASA) data validate --data bot --domain domain.yml --config config.yml --fail-on-warnings
+	$(RASA) test core --model models/hips.tar.gz --stories tests/stories --fail-on-prediction-errors --out var/results
+
+test-e2e: install index train ## End-to-end: start the real services and hold conversations through them
+	$(APP_PY) -m pytest -q -m e2e tests
+
+test: install index train test-unit test-rasa test-e2e ## Everything CI runs: unit, Rasa data and stories, end-to-end
+
+bench: bench-retrieval bench-triage ## Every benchmark, printing figures
+
+bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hybrid
+	$(APP_PY) -m bench.retrieval
+
+bench-triage: .venv/.installed ## Route accuracy, confusion matrix and under-triage on the vignettes
+	$(APP_PY) -m bench.triage
+
+clean: ## Remove built artefacts (index, model, logs); keeps the environments
+	rm -rf var models results .pytest_cache

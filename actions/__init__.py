@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters from slots to the pathways and knowledge packages."""

@@ -1,0 +1,15 @@
+"""Contact lines for an area (or every area when it is not known), from the areas' data."""
+
+from pathways.model import ThresholdModel
+
+
+def area_contact_lines(model: ThresholdModel, area: str | None) -> list[str]:
+    """999 first, then the MASH and out-of-hours lines of the area, or of every area if unknown."""
+    lines = [f"A child in immediate danger: call {model.next_steps.emergency_number}"]
+    areas = [model.areas[area]] if area in model.areas else list(model.areas.values())
+    for contacts in areas:
+        door = contacts.front_door
+        phone = door.professionals_phone or door.public_phone or ""
+        lines.append(f"{contacts.display_name}: {door.name} {phone}".strip())
+        lines.append(f"{contacts.display_name} out of hours: {contacts.out_of_hours.name} {contacts.out_of_hours.phone}")
+    return lines

@@ -1,0 +1,80 @@
+"""Recommend the route: the decision, its reasons, next steps, contacts and cited guidance."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import assess, case_from_slots
+from actions.contacts import area_contact_lines
+from actions.presenters import JUDGEMENT_NOTE, ROUTE_HEADLINES, bullet_list, card_from_hit, card_from_item, guidance_text
+from actions.runtime import guidance_service, threshold_model
+
+
+def _latest_description(tracker: Tracker) -> str:
+    """The practitioner's last description of the worry (used only as a search query, never stored)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") == (
+            "describe_concern"
+        ):
+            return event.get("text") or ""
+    return ""
+
+
+def cited_guidance(guidance_ids: list[str], query: str, area: str | None, limit: int = 2) -> list[dict[str, Any]]:
+    """Guidance to show: the best search match for the description, then the items the rules cite."""
+    service = guidance_service()
+    cards = [card_from_hit(hit) for hit in service.search(query, k=1, area=area).results] if query else []
+    for item_id in guidance_ids:
+        item = service.get(item_id)
+        if len(cards) >= limit:
+            break
+        if item is not None and all(card["id"] != item_id for card in cards):
+            cards.append(card_from_item(item))
+    return cards[:limit]
+
+
+class ActionRecommendRoute(Action):
+    """Assess the answers and present the route with reasons, next steps, contacts and guidance."""
+
+    def name(self) -> str:
+        return "action_recommend_route"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        model = threshold_model()
+        case = case_from_slots(tracker)
+        decision = assess(model, case)
+        reasons = [rule.description for rule in decision.fired]
+        level_name = ""
+        if decision.contacts is not None and decision.level:
+            level_name = decision.contacts.level_names.names.get(decision.level, "")
+        headline = ROUTE_HEADLINES[decision.route] + (f" ({level_name})" if level_name else "")
+        parts = [f"Suggested route: {headline}"]
+        if reasons:
+            parts.append("Why:\n" + bullet_list(reasons))
+        parts.append("What to do next:\n" + bullet_list(list(decision.next_steps)))
+        contacts = area_contact_lines(model, case.area)
+        parts.append("Contacts:\n" + bullet_list(contacts))
+        parts.append(JUDGEMENT_NOTE)
+        dispatcher.utter_message(text="\n\n".join(parts))
+        cards = cited_guidance(list(decision.guidance_ids), _latest_description(tracker), case.area)
+        for card in cards:
+            dispatcher.utter_message(text="Guidance: " + guidance_text(card))
+        payload: dict[str, Any] = {
+            "type": "recommendation",
+            "route": decision.route,
+            "level": decision.level,
+            "level_name": level_name,
+            "reasons": [
+                {"id": r.id, "description": r.description, "reference": r.reference, "route": r.route}
+                for r in decision.fired
+            ],
+            "next_steps": list(decision.next_steps),
+            "contacts": contacts,
+            "guidance": cards,
+            "judgement_note": JUDGEMENT_NOTE,
+        }
+        dispatcher.utter_message(json_message=payload)
+        return [SlotSet("route", decision.route)]

@@ -1,0 +1,1 @@
+"""FastAPI service: chat channels, guidance, pathways and operations endpoints."""

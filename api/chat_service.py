@@ -1,0 +1,31 @@
+"""One chat service for every channel: send a practitioner's message to Rasa, answer safely on failure."""
+
+import logging
+
+from api.messages import ChatTurn
+from api.rasa_client import DialogueUnavailable, RasaClient
+from api.safe_reply import CannedReplies
+
+logger = logging.getLogger(__name__)
+
+
+class ChatService:
+    """Runs one practitioner turn through the dialogue engine.
+
+    Whatever fails behind it (Rasa down or slow, the action server down, a broken answer),
+    the practitioner gets the fixed safe reply with the emergency route, never silence.
+    """
+
+    def __init__(self, rasa: RasaClient, replies: CannedReplies) -> None:
+        self._rasa = rasa
+        self._replies = replies
+
+    async def handle(self, session_key: str, text: str) -> ChatTurn:
+        """Return the bot's answer to ``text`` in the conversation ``session_key``."""
+        try:
+            messages = await self._rasa.send(session_key, text)
+        except DialogueUnavailable as exc:
+            # The reason names the failure only; never the message text.
+            logger.warning("dialogue unavailable, sent safe reply: %s", exc)
+            return ChatTurn(messages=(self._replies.render("safe_fallback"),), degraded=True, reasons=(str(exc),))
+        return ChatTurn(messages=messages)

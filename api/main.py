@@ -1,0 +1,45 @@
+"""The FastAPI application: assembles settings, services and routers. Run with ``uvicorn api.main:app``."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.chat_service import ChatService
+from api.emergency import emergency_lines
+from api.rasa_client import RasaClient
+from api.routes import admin, chat, guidance, health, pathways, triage, web
+from api.safe_reply import load_canned_replies
+from api.settings import get_settings
+from knowledge.service import GuidanceService
+from pathways.loader import load_model
+
+logger = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the threshold model, the guidance index and the Rasa client once, at start-up."""
+    settings = get_settings()
+    state = app.state
+    state.threshold_model = load_model(settings.pathways_dir)
+    state.replies = load_canned_replies(settings.replies_file, emergency_lines(state.threshold_model))
+    state.rasa_client = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    state.chat_service = ChatService(state.rasa_client, state.replies)
+    state.guidance = (
+        GuidanceService.from_directory(settings.guidance_dir, settings.index_dir) if settings.load_guidance else None
+    )
+    yield
+    await state.rasa_client.close()
+
+
+def create_app() -> FastAPI:
+    """Build the application with every router."""
+    app = FastAPI(title="HIPS safeguarding assistant", version="0.1.0", lifespan=lifespan)
+    for module in (health, chat, guidance, pathways, triage, admin, web):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,148 @@
+"""Start, watch and stop the three local services (Rasa, action server, FastAPI).
+
+Used by ``make run`` (scripts/run_services.py) and by the end-to-end tests, so both exercise
+exactly the same start-up path.
+"""
+
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Loopback ports of the three services."""
+
+    rasa: int = 5005
+    actions: int = 5055
+    api: int = 8000
+
+    @classmethod
+    def from_env(cls) -> "Ports":
+        """Read ``RASA_PORT``, ``ACTIONS_PORT`` and ``HIPS_PORT`` (defaults 5005, 5055, 8000)."""
+        return cls(
+            rasa=int(os.environ.get("RASA_PORT", 5005)),
+            actions=int(os.environ.get("ACTIONS_PORT", 5055)),
+            api=int(os.environ.get("HIPS_PORT", 8000)),
+        )
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """How to start one service and how to tell that it is healthy."""
+
+    name: str
+    command: list[str]
+    health_url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
+    """The three services with the embedded defaults (SQLite tracker store, local index)."""
+    tracker_url = os.environ.get("TRACKER_URL", f"sqlite:///{var_dir / 'rasa' / 'tracker.db'}")
+    return [
+        ServiceSpec(
+            name="actions",
+            command=[str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+                     "--port", str(ports.actions), "--quiet"],
+            health_url=f"http://127.0.0.1:{ports.actions}/health",
+        ),
+        ServiceSpec(
+            name="rasa",
+            command=[str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", "models/hips.tar.gz",
+                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                     "--interface", "127.0.0.1", "--port", str(ports.rasa), "--quiet"],
+            health_url=f"http://127.0.0.1:{ports.rasa}/",
+            env={
+                "ACTION_ENDPOINT_URL": os.environ.get(
+                    "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{ports.actions}/webhook"),
+                "TRACKER_URL": tracker_url,
+                "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            },
+        ),
+        ServiceSpec(
+            name="api",
+            command=[str(ROOT / ".venv/bin/python"), "-m", "uvicorn", "api.main:app",
+                     "--host", "127.0.0.1", "--port", str(ports.api), "--no-access-log"],
+            health_url=f"http://127.0.0.1:{ports.api}/health",
+            env={"HIPS_RASA_URL": f"http://127.0.0.1:{ports.rasa}", "HIPS_PORT": str(ports.api)},
+        ),
+    ]
+
+
+def is_healthy(url: str) -> bool:
+    """Return True when ``url`` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Stack:
+    """The running services; logs go to ``var/log/<service>.log``."""
+
+    def __init__(self, specs: list[ServiceSpec], var_dir: Path) -> None:
+        self.specs = specs
+        self.var_dir = var_dir
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, names: list[str] | None = None) -> None:
+        """Start the named services (all by default), each in its own process group."""
+        (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "rasa").mkdir(parents=True, exist_ok=True)
+        for spec in self.specs:
+            if names is not None and spec.name not in names:
+                continue
+            env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                   "PYTHONPATH": str(ROOT), **spec.env}
+            log = open(self.var_dir / "log" / f"{spec.name}.log", "ab")
+            self.processes[spec.name] = subprocess.Popen(
+                spec.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_healthy(self, timeout_seconds: float = 300, names: list[str] | None = None) -> dict[str, float]:
+        """Wait until every started service is healthy; return seconds to healthy per service.
+
+        Raises:
+            RuntimeError: if a service exits or is not healthy in time (its log is named).
+        """
+        started = time.monotonic()
+        waiting = {s.name: s for s in self.specs if s.name in self.processes and (names is None or s.name in names)}
+        ready: dict[str, float] = {}
+        while waiting:
+            for name, spec in list(waiting.items()):
+                if self.processes[name].poll() is not None:
+                    raise RuntimeError(f"{name} exited; see {self.var_dir / 'log' / (name + '.log')}")
+                if is_healthy(spec.health_url):
+                    ready[name] = round(time.monotonic() - started, 1)
+                    print(f"  {name:8} ready after {ready[name]:5.1f} s  ({spec.health_url})", flush=True)
+                    del waiting[name]
+            if time.monotonic() - started > timeout_seconds:
+                raise RuntimeError(f"not healthy after {timeout_seconds} s: {', '.join(waiting)}")
+            time.sleep(0.5)
+        return ready
+
+    def stop(self, names: list[str] | None = None, timeout_seconds: float = 20) -> None:
+        """Stop the named services (all by default): SIGTERM to the group, then SIGKILL."""
+        for name, process in list(self.processes.items()):
+            if names is not None and name not in names:
+                continue
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout_seconds
+        for name, process in list(self.processes.items()):
+            if names is not None and name not in names:
+                continue
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            del self.processes[name]
