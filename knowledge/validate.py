@@ -107,14 +107,14 @@ class _FileChecker:
 
 
 def _check_context(
-    check: _FileChecker, data: dict[str, Any], folder: str, toolkits: set[str], areas: set[str], today: date,
+    check: _FileChecker, data: dict[str, Any], folder: str | None, toolkits: set[str], areas: set[str], today: date,
     strict: bool,
 ) -> None:
     toolkit = data.get("toolkit")
     if isinstance(toolkit, str) and toolkits:
         if toolkit not in toolkits:
             check.add(("toolkit",), f'unknown toolkit "{toolkit}" (known: {", ".join(sorted(toolkits))})')
-        elif toolkit != folder:
+        elif folder is not None and toolkit != folder:
             check.add(("toolkit",), f'"{toolkit}" does not match the folder "{folder}"')
     listed = data.get("areas")
     if isinstance(listed, list):
@@ -152,7 +152,8 @@ def _check_file(
     if not isinstance(source.data, dict):
         check.add((), "empty file" if source.data is None else "not a mapping of fields", line=1)
         return None, check.problems, 1
-    _check_context(check, source.data, relative.parts[0], toolkits, areas, today, strict)
+    folder = relative.parts[0] if len(relative.parts) == 2 else None
+    _check_context(check, source.data, folder, toolkits, areas, today, strict)
     try:
         parsed = GuidanceFile.model_validate(source.data)
     except ValidationError as error:
