@@ -39,10 +39,12 @@ def parse_rasa_messages(raw: Any) -> tuple[BotMessage, ...]:
 class RasaClient:
     """A thin async client for ``POST /webhooks/rest/webhook``."""
 
-    def __init__(self, base_url: str, timeout_seconds: float) -> None:
+    def __init__(
+        self, base_url: str, timeout_seconds: float, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self._url = base_url.rstrip("/") + "/webhooks/rest/webhook"
         self._status_url = base_url.rstrip("/") + "/"
-        self._client = httpx.AsyncClient(timeout=timeout_seconds)
+        self._client = httpx.AsyncClient(timeout=timeout_seconds, transport=transport)
 
     async def send(self, sender_id: str, text: str) -> tuple[BotMessage, ...]:
         """Send one message for ``sender_id`` and return the bot's messages.
