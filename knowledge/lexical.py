@@ -15,30 +15,36 @@ STOP_WORDS = frozenset(
     then there these they this those to too very was we were what when where which while who whom why will with
     would you your yours i'm it's im about am any""".split()
 )
-# Longest suffix first; each keeps a stem of at least MIN_STEM letters.
-SUFFIXES = ("ational", "ations", "ation", "ures", "ure", "ingly", "nesses", "ness", "ments", "ment", "ings", "ing", "edly",
-            "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
-MIN_STEM = 3
+# Longest suffix first, each with the shortest stem it may leave. A light, consistent stemmer: it need not
+# produce words, only map the forms of a word to one key (`neglected`, `neglecting` -> `neglect`).
+SUFFIXES = (("ational", 4), ("ations", 4), ("ation", 4), ("ures", 4), ("ure", 4), ("ingly", 4), ("nesses", 4),
+            ("ness", 4), ("ments", 4), ("ment", 4), ("ings", 4), ("ing", 4), ("edly", 4), ("ies", 3), ("ied", 3),
+            ("ers", 5), ("er", 5), ("ed", 4), ("ly", 5), ("s", 3))
 IRREGULAR = {"children": "child", "women": "woman", "men": "man", "people": "person", "told": "tell"}
 
 
 def stem(word: str) -> str:
-    """Strip one common English suffix (a light stemmer: `neglected` and `neglecting` -> `neglect`)."""
+    """Strip one common English suffix, then a final `e` (`forced`, `force` -> `forc`)."""
     if word in IRREGULAR:
         return IRREGULAR[word]
-    if len(word) <= MIN_STEM + 1 or word.isdigit():
+    if word.isdigit() or len(word) <= 3:
         return word
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+    base = word
+    for suffix, shortest in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
             base = word[: -len(suffix)]
             if suffix in {"ies", "ied"}:
-                return base + "y"
-            if suffix == "s" and word.endswith("ss"):
-                return word
-            if len(base) > MIN_STEM and base[-1] == base[-2] and base[-1] not in "lsz":
+                base += "y"
+            elif suffix == "s" and (word.endswith("ss") or word.endswith("us") or word.endswith("is")):
+                base = word
+            elif suffix == "s" and (word.endswith(("ses", "xes", "zes", "ches", "shes"))):
+                base = word[:-2]
+            elif suffix in {"ing", "ed", "er", "ers"} and base[-1] == base[-2] and base[-1] not in "lsz":
                 base = base[:-1]
-            return base
-    return word
+            break
+    if len(base) > 4 and base.endswith("e"):
+        base = base[:-1]
+    return base
 
 
 def tokenize(text: str) -> list[str]:
@@ -117,6 +123,8 @@ class Bm25Index:
             return term
         best, best_key = term, (limit + 1, 0)
         for candidate in self.by_first_letter.get(term[0], ()):
+            if candidate[:2] != term[:2]:
+                continue
             distance = edit_distance(term, candidate, limit)
             key = (distance, -len(self.postings[candidate][0]))
             if distance <= limit and key < best_key:

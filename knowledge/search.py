@@ -1,5 +1,6 @@
 """Hybrid search: dense (exact FAISS) and BM25 rankings fused by reciprocal rank, per item, with abstention."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -46,13 +47,19 @@ class Evidence:
     coverage: float
 
 
-def reciprocal_rank_fusion(rankings: list[list[str]], rrf_k: float) -> dict[str, float]:
-    """Fuse rankings (best first) into scores: sum over rankings of 1 / (rrf_k + rank), rank from 1."""
-    fused: dict[str, float] = {}
-    for ranking in rankings:
+def reciprocal_rank_fusion(rankings: list[list], rrf_k: float, weights: list[float] | None = None) -> dict:
+    """Fuse rankings (best first) into scores: sum over rankings of weight / (rrf_k + rank), rank from 1."""
+    fused: dict = {}
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, key in enumerate(ranking, start=1):
-            fused[key] = fused.get(key, 0.0) + 1.0 / (rrf_k + rank)
+            fused[key] = fused.get(key, 0.0) + weight / (rrf_k + rank)
     return fused
+
+
+def without_place_names(query: str, place_names: list[str]) -> str:
+    """Remove place names (whole words, any case) from a query and tidy the spaces."""
+    pattern = r"\b(?:" + "|".join(re.escape(name) for name in sorted(place_names, key=len, reverse=True)) + r")\b"
+    return " ".join(re.sub(pattern, " ", query, flags=re.IGNORECASE).split())
 
 
 def snippet_of(passage: str, limit: int) -> str:
@@ -78,6 +85,7 @@ class GuidanceSearcher:
             spelling=SpellingRule(search.spelling_min_length, search.spelling_max_edits_short,
                                   search.spelling_long_word, search.spelling_max_edits_long),
         )
+        self.vectors = index.dense.reconstruct_n(0, index.dense.ntotal) if index.dense.ntotal else None
         self.item_ids = list(index.items)
         self.chunk_item = np.array([self.item_ids.index(c.item_id) for c in index.chunks], dtype=np.int64)
         self.chunks_of: dict[str, list[int]] = {item_id: [] for item_id in self.item_ids}
@@ -133,18 +141,30 @@ class GuidanceSearcher:
         elif mode == "lexical":
             ordered = [(i, float(best_lexical[i])) for i in lexical_ranking]
         else:
-            fused = reciprocal_rank_fusion([dense_ranking, lexical_ranking], self.settings.rrf_k)
+            fused = reciprocal_rank_fusion([dense_ranking, lexical_ranking], self.settings.rrf_k,
+                                           [self.settings.rrf_dense_weight, self.settings.rrf_lexical_weight])
             ordered = sorted(fused.items(), key=lambda pair: (-pair[1], -best_cosine[pair[0]]))
         if not ordered:
             return SearchResponse(results=[], abstained=True)
         top = ordered[0][0]
-        evidence = Evidence(cosine=float(best_cosine[top]),
-                            coverage=self.bm25.coverage(terms, self.chunks_of[self.item_ids[top]]))
+        evidence = self._evidence(query, mode, self.item_ids[top], float(best_cosine[top]), terms)
         if self._abstain(mode, evidence, lexical_hit=bool(best_lexical[top] > 0)):
             return SearchResponse(results=[], abstained=True)
         chunk_strength = self._chunk_strength(mode, cosines, lexical)
         hits = [self._hit(self.item_ids[i], score, chunk_strength) for i, score in ordered[:k]]
         return SearchResponse(results=hits, abstained=False)
+
+    def _evidence(self, query: str, mode: Mode, item_id: str, cosine: float, terms: list[str]) -> Evidence:
+        """Evidence that the top item answers the query, measured without place names."""
+        rows = self.chunks_of[item_id]
+        topic = without_place_names(query, self.settings.place_names)
+        if topic == query:
+            return Evidence(cosine=cosine, coverage=self.bm25.coverage(terms, rows))
+        if not topic:
+            return Evidence(cosine=0.0, coverage=0.0)
+        if mode != "lexical" and self.vectors is not None:
+            cosine = float((self.vectors[rows] @ self.embedder.embed([topic])[0]).max())
+        return Evidence(cosine=cosine, coverage=self.bm25.coverage(self.bm25.query_terms(topic), rows))
 
     def _chunk_strength(self, mode: Mode, cosines: np.ndarray, lexical: np.ndarray) -> np.ndarray:
         """Per-chunk fused strength, used to pick each item's snippet."""

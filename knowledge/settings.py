@@ -34,6 +34,9 @@ class SearchSettings(_Strict):
     max_query_chars: int = Field(ge=1)
     snippet_chars: int = Field(ge=40)
     rrf_k: float = Field(gt=0)
+    rrf_dense_weight: float = Field(ge=0)
+    rrf_lexical_weight: float = Field(ge=0)
+    place_names: list[str]
     bm25_k1: float = Field(gt=0)
     bm25_b: float = Field(ge=0, le=1)
     spelling_min_length: int = Field(ge=1)

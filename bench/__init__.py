@@ -1,0 +1,1 @@
+"""Benchmarks measured on this machine; each module runs with `python -m bench.<name>`."""

@@ -1,0 +1,173 @@
+"""Retrieval benchmark: dense-only, lexical-only and hybrid side by side on knowledge/eval/questions.yml.
+
+Prints Recall@1/3/5, MRR@5, out-of-scope abstention, wrong abstentions on in-scope questions and search
+latency (query embedding included) per mode, then the cold index build time (empty embedding cache) and
+the time to re-index after editing one file. Everything runs on copies in a temporary folder.
+
+    .venv/bin/python -m bench.retrieval [--questions FILE] [--guidance DIR] [--toolkits FILE] [--show-misses]
+"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.embedding import SentenceTransformerEmbedder
+from knowledge.pipeline import validate_and_build
+from knowledge.search import Mode
+from knowledge.service import GuidanceService
+from knowledge.settings import load_settings
+from knowledge.yaml_source import read_yaml
+
+MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
+DEPTH = 5
+
+
+class InScopeQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str
+    toolkit: str
+    expected: list[str] = Field(min_length=1)
+    area: str | None = None
+
+
+class OutOfScopeQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str
+
+
+class EvalSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    in_scope: list[InScopeQuestion]
+    out_of_scope: list[OutOfScopeQuestion]
+
+
+@dataclass(frozen=True)
+class ModeResult:
+    """Quality and latency figures for one retrieval mode."""
+
+    recall: dict[int, float]
+    mrr: float
+    oos_abstention: float
+    wrong_abstention: float
+    latency_ms: dict[int, float]
+    misses: list[str]
+
+
+def load_eval_set(path: Path) -> EvalSet:
+    """Read and validate the evaluation questions."""
+    return EvalSet.model_validate(read_yaml(path.read_text(encoding="utf-8")).data)
+
+
+def evaluate(service: GuidanceService, questions: EvalSet, mode: Mode) -> ModeResult:
+    """Run every question through one mode and compute the figures."""
+    ranks: list[int | None] = []
+    wrong_abstentions = 0
+    latencies: list[float] = []
+    misses: list[str] = []
+    for case in questions.in_scope:
+        started = time.perf_counter()
+        response = service.search(case.question, k=DEPTH, area=case.area, mode=mode)
+        latencies.append(time.perf_counter() - started)
+        ids = [hit.id for hit in response.results]
+        rank = next((position for position, item_id in enumerate(ids, 1) if item_id in case.expected), None)
+        ranks.append(rank)
+        wrong_abstentions += response.abstained
+        if rank != 1:
+            got = "ABSTAINED" if response.abstained else ", ".join(ids[:3])
+            misses.append(f"  [{rank or '-'}] {case.question!r}: expected {case.expected}, got {got}")
+    abstained = 0
+    for case in questions.out_of_scope:
+        started = time.perf_counter()
+        response = service.search(case.question, k=DEPTH, mode=mode)
+        latencies.append(time.perf_counter() - started)
+        abstained += response.abstained
+        if not response.abstained:
+            misses.append(f"  [oos] {case.question!r}: answered {response.results[0].id}")
+    total = len(ranks)
+    return ModeResult(
+        recall={n: sum(1 for r in ranks if r is not None and r <= n) / total for n in (1, 3, 5)},
+        mrr=sum(1 / r for r in ranks if r is not None) / total,
+        oos_abstention=abstained / max(len(questions.out_of_scope), 1),
+        wrong_abstention=wrong_abstentions / total,
+        latency_ms={p: float(np.percentile(latencies, p) * 1000) for p in (50, 95, 99)},
+        misses=misses,
+    )
+
+
+def print_table(results: dict[Mode, ModeResult]) -> None:
+    """Print the modes side by side."""
+    rows = [("Recall@1", lambda r: f"{r.recall[1]:.3f}"), ("Recall@3", lambda r: f"{r.recall[3]:.3f}"),
+            ("Recall@5", lambda r: f"{r.recall[5]:.3f}"), ("MRR@5", lambda r: f"{r.mrr:.3f}"),
+            ("OOS abstention", lambda r: f"{r.oos_abstention:.3f}"),
+            ("in-scope wrong abstention", lambda r: f"{r.wrong_abstention:.3f}"),
+            ("latency p50 ms", lambda r: f"{r.latency_ms[50]:.1f}"),
+            ("latency p95 ms", lambda r: f"{r.latency_ms[95]:.1f}"),
+            ("latency p99 ms", lambda r: f"{r.latency_ms[99]:.1f}")]
+    print(f"{'metric':<28}" + "".join(f"{mode:>12}" for mode in results))
+    for label, cell in rows:
+        print(f"{label:<28}" + "".join(f"{cell(result):>12}" for result in results.values()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; return 1 when the inputs are invalid."""
+    settings = load_settings()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, default=settings.resolve(Path("knowledge/eval/questions.yml")))
+    parser.add_argument("--guidance", type=Path, default=settings.resolve(settings.paths.guidance))
+    parser.add_argument("--toolkits", type=Path, default=settings.resolve(settings.paths.toolkits))
+    parser.add_argument("--show-misses", action="store_true", help="list questions not answered at rank 1")
+    args = parser.parse_args(argv)
+    questions = load_eval_set(args.questions)
+
+    started = time.perf_counter()
+    embedder = SentenceTransformerEmbedder(settings.model.name, batch_size=settings.model.batch_size)
+    model_load = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="bench-retrieval-") as temp:
+        work = Path(temp)
+        guidance = work / "guidance"
+        shutil.copytree(args.guidance, guidance)
+        started = time.perf_counter()
+        outcome = validate_and_build(guidance, work / "index", work / "cache", embedder, settings,
+                                     toolkits_file=args.toolkits)
+        cold_build = time.perf_counter() - started
+        if outcome.index is None:
+            print("\n".join(str(problem) for problem in outcome.report.errors), file=sys.stderr)
+            return 1
+        service = GuidanceService.from_directory(guidance, work / "index", cache_dir=work / "cache",
+                                                 settings=settings, embedder=embedder, toolkits_file=args.toolkits)
+        unknown = sorted({i for q in questions.in_scope for i in q.expected if service.get(i) is None})
+        if unknown:
+            print(f"eval set expects ids the guidance does not have: {', '.join(unknown)}", file=sys.stderr)
+        for query in ("warm up the model", "neglect"):
+            service.search(query)
+        results = {mode: evaluate(service, questions, mode) for mode in MODES}
+
+        edited = sorted(guidance.rglob("*.yml"))[0]
+        edited.write_text(edited.read_text(encoding="utf-8").replace("body: |\n", "body: |\n  Edited.\n\n", 1),
+                          encoding="utf-8")
+        report = service.reload()
+
+    manifest = outcome.index.manifest
+    print(f"eval set: {len(questions.in_scope)} in-scope, {len(questions.out_of_scope)} out-of-scope questions; "
+          f"guidance: {manifest.item_count} items, {manifest.chunk_count} chunks; top {DEPTH} per query\n")
+    print_table(results)
+    print(f"\nmodel load: {model_load:.1f} s (once per process, not counted below)")
+    print(f"full index build, cold (empty embedding cache): {cold_build:.1f} s")
+    print(f"one-file edit re-index ({edited.name}): {report.duration_seconds:.2f} s "
+          f"({report.embedded_chunks} chunks embedded, {report.reused_chunks} from cache, ok={report.ok})")
+    if args.show_misses:
+        for mode, result in results.items():
+            print(f"\n{mode}: not at rank 1")
+            print("\n".join(result.misses) or "  (none)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
