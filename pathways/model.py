@@ -242,6 +242,7 @@ class Signal:
     concerns: tuple[str, ...] = ()
     when_negated: dict[str, str] = Field(default_factory=dict)
     requires: tuple[str, ...] = ()
+    negatable: bool = True
     reason: str = NonEmpty
 
 
@@ -273,6 +274,7 @@ class TriagePatterns:
     replacements: dict[str, str]
     negation_cues: tuple[str, ...]
     negation_window: int = Field(ge=1, le=10)
+    denial_cues: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...]
     age_patterns: tuple[str, ...]
     age_in_months_patterns: tuple[str, ...]

@@ -1,0 +1,151 @@
+"""Triage a practitioner's free-text description: concerns, red flags, answers inferred, provisional route.
+
+    result = triage_text(model, "7 year old said daddy hit him with a belt", area=None)
+
+Deterministic: phrase patterns from `pathways/model/triage_patterns.yml`, negation-aware. Red flags
+only ever push the route up; when the text says nothing about a red flag, the route stays `unclear`
+and the questions say what to ask. Inferred answers are passed to `assess_case`, so the conversation
+can skip what the practitioner has already said.
+"""
+
+import re
+from dataclasses import dataclass
+
+from pathways.decision import Decision
+from pathways.engine import assess_case
+from pathways.errors import AssessmentError, ContradictoryAnswers
+from pathways.model import Question, Route, ThresholdModel
+from pathways.textscan import SignalHit, extract_age, extract_area, find_signals, normalise
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """What the text told us, and the provisional decision built from it."""
+
+    route: Route
+    level: int | None
+    concerns: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    reasons: tuple[str, ...]
+    answers: dict[str, str]
+    questions: tuple[Question, ...]
+    guidance_ids: tuple[str, ...]
+    age: int | None
+    area: str | None
+    decision: Decision
+
+
+def triage_text(model: ThresholdModel, text: str, area: str | None) -> TriageResult:
+    """Read a description and recommend a provisional route.
+
+    Args:
+        model: the loaded threshold model.
+        text: the practitioner's description, in their own words.
+        area: the area if known; otherwise taken from place names in the text, if any.
+
+    Returns:
+        The triage result: route, concerns, red flags, reasons, inferred answers, the questions
+        still needed (next first), guidance ids, and the full decision.
+
+    Raises:
+        AssessmentError: empty or oversized text (`text`) or an unknown area (`area`).
+    """
+    patterns = model.triage
+    if not isinstance(text, str) or not text.strip():
+        raise AssessmentError("text", "is empty; describe what worries you")
+    if len(text) > patterns.max_text_chars:
+        raise AssessmentError("text", f"is too long ({len(text)} characters; at most {patterns.max_text_chars})")
+    if area is not None and area not in model.areas:
+        raise AssessmentError("area", f"unknown area; use one of {sorted(model.areas)}")
+    clean = normalise(text, patterns)
+    age = extract_age(clean, patterns)
+    area = area or extract_area(clean, patterns)
+    hits = find_signals(clean, patterns)
+    answers, reasons, concerns = _answers_from_hits(model, hits)
+    answers.update(_number_answers(model, clean, answers, reasons, concerns))
+    main = _main_concern(model, concerns)
+    if main and "main_concern" not in answers:
+        answers["main_concern"] = main
+    decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
+    red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
+    return TriageResult(
+        route=decision.route,
+        level=decision.level,
+        concerns=tuple(sorted(concerns | set(decision.concerns))),
+        red_flags=red_flags,
+        reasons=tuple(dict.fromkeys([*reasons, *decision.reasons])),
+        answers=answers,
+        questions=decision.questions,
+        guidance_ids=decision.guidance_ids,
+        age=age,
+        area=area,
+        decision=decision,
+    )
+
+
+def _answers_from_hits(model: ThresholdModel, hits: list[SignalHit]) -> tuple[dict[str, str], list[str], set[str]]:
+    answers: dict[str, str] = {}
+    reasons: list[str] = []
+    concerns: set[str] = set()
+    for hit in hits:
+        implied = hit.signal.when_negated if hit.negated else hit.signal.answers
+        if hit.negated and not implied:
+            continue
+        if not hit.negated:
+            concerns.update(hit.signal.concerns)
+        for qid, value in implied.items():
+            _keep_most_worrying(model, answers, qid, value)
+        prefix = "not " if hit.negated else ""
+        reasons.append(f'"{hit.phrase}": {prefix}{hit.signal.reason}')
+    return answers, reasons, concerns
+
+
+def _keep_most_worrying(model: ThresholdModel, answers: dict[str, str], qid: str, value: str) -> None:
+    """Options run from least to most worrying, so a red flag always beats a reassurance."""
+    question = model.question(qid)
+    if question is None:
+        return
+    values = [o.value for o in question.options]
+    current = answers.get(qid)
+    if current is None or values.index(value) > values.index(current):
+        answers[qid] = value
+
+
+def _number_answers(model: ThresholdModel, text: str, answers: dict[str, str], reasons: list[str],
+                    concerns: set[str]) -> dict[str, str]:
+    found = dict(answers)
+    for signal in model.triage.number_signals:
+        match = re.search(signal.pattern, text)
+        if not match:
+            continue
+        number = float(next(g for g in match.groups() if g is not None))
+        for band in signal.ranges:
+            if band.at_least <= number < band.below:
+                for qid, value in band.answers.items():
+                    _keep_most_worrying(model, found, qid, value)
+                reasons.append(f'"{match.group(0).strip()}": {signal.reason}')
+                concerns.update(signal.concerns)
+    return found
+
+
+def _main_concern(model: ThresholdModel, concerns: set[str]) -> str | None:
+    question = model.question("main_concern")
+    if question is None:
+        return None
+    matching = [o.value for o in question.options if concerns.intersection(o.concerns)]
+    return matching[-1] if matching else None
+
+
+def _assess_dropping_contradictions(model: ThresholdModel, area: str | None, age: int | None,
+                                    answers: dict[str, str], reasons: list[str]) -> Decision:
+    """Text can say "no disclosure" and also describe one; keep the worrying answer and say so."""
+    for _ in range(len(answers) + 1):
+        try:
+            return assess_case(model, area, age, answers)
+        except ContradictoryAnswers as exc:
+            qid = exc.field.removeprefix("answers.")
+            if qid not in answers:
+                raise
+            del answers[qid]
+            reasons.append(f"The text both raises and rules out a red flag; the safer reading is kept ({exc.problem}).")
+    return assess_case(model, area, age, answers)
