@@ -5,6 +5,7 @@ answer 429), the bot's outbound token comes from a local provider, and Rasa answ
 """
 
 import copy
+import inspect
 import json
 import socket
 import threading
@@ -166,9 +167,10 @@ def make_harness(connector: ConnectorStandIn, **settings: Any) -> TeamsHarness:
         rasa_says({"text": "Is the child in immediate danger?", "buttons": [{"title": "Yes", "payload": "/affirm"}]})
     ]
 
-    def rasa(request: httpx.Request) -> httpx.Response:
+    async def rasa(request: httpx.Request) -> httpx.Response:
         rasa_requests.append(json.loads(request.content))
-        return answer[0](request)
+        response = answer[0](request)
+        return await response if inspect.isawaitable(response) else response
 
     replies = load_canned_replies(REPO_ROOT / "api" / "replies.yml", LINES)
     service = ChatService(RasaClient("http://rasa.test", 2.0, transport=httpx.MockTransport(rasa)), replies)

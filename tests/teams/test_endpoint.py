@@ -1,5 +1,7 @@
 """Recorded-style Teams activities posted to /api/messages; assertions on what reaches Rasa and the connector."""
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -220,3 +222,17 @@ def test_a_retry_after_longer_than_we_will_wait_is_not_retried_early(connector):
     connector.throttles.extend([None, "120", "120"])
     harness.post(load_activity("message"))
     assert harness.waits == []
+
+
+def test_typing_keeps_showing_while_a_slow_turn_runs_and_stops_before_the_answer(connector):
+    harness = make_harness(connector, typing_interval_seconds=0.05)
+
+    async def slow(request):
+        await asyncio.sleep(0.4)
+        return rasa_says({"text": "Thank you."})(request)
+
+    harness.answer[0] = slow
+    harness.post(load_activity("message"))
+    types = [a["type"] for a in connector.activities()]
+    assert types.count("typing") >= 3
+    assert types[-1] == "message" and "typing" not in types[types.index("message"):]
