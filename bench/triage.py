@@ -54,16 +54,20 @@ def percentile(values: list[float], pct: float) -> float:
 def main() -> int:
     """Run every set and print the figures."""
     model = load_model(PATHWAYS)
+    severe = 0
+    for file_name, title in (("vignettes.yml", "free-text vignettes (text alone, area not given)"),
+                             ("vignettes_holdout.yml", "held-out vignettes (never used to tune patterns)")):
+        vignettes = load_vignettes(PATHWAYS / "eval" / file_name)
+        pairs, misses, area_hits = [], [], 0
+        for v in vignettes:
+            result = triage_text(model, v.text, None)
+            pairs.append((v.expected, result.route))
+            area_hits += result.area == v.area
+            if result.route != v.expected:
+                misses.append(f"{v.id} expected {v.expected} got {result.route}: {v.text[:70]}")
+        severe += report(title, pairs, misses)
+        print(f"area found in text: {area_hits}/{len(vignettes)}")
     vignettes = load_vignettes(PATHWAYS / "eval" / "vignettes.yml")
-    pairs, misses, area_hits = [], [], 0
-    for v in vignettes:
-        result = triage_text(model, v.text, None)
-        pairs.append((v.expected, result.route))
-        area_hits += result.area == v.area
-        if result.route != v.expected:
-            misses.append(f"{v.id} expected {v.expected} got {result.route}: {v.text[:70]}")
-    severe = report("free-text vignettes (text alone, area not given)", pairs, misses)
-    print(f"area found in text: {area_hits}/{len(vignettes)}")
 
     cases = load_cases(PATHWAYS / "cases")
     pairs, misses = [], []
