@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage clean
+.PHONY: help install run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage teams-package clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hyb
 
 bench-triage: .venv/.installed ## Route accuracy, confusion matrix and under-triage on the vignettes
 	$(APP_PY) -m bench.triage
+
+teams-package: .venv/.installed ## Build the Teams app zip (needs HIPS_TEAMS_APP_ID, HIPS_TEAMS_PUBLIC_HOST)
+	$(APP_PY) teams/build_package.py
 
 clean: ## Remove built artefacts (index, model, logs); keeps the environments
 	rm -rf var models results .pytest_cache

@@ -9,7 +9,7 @@ def area_contact_lines(model: ThresholdModel, area: str | None) -> list[str]:
     areas = [model.areas[area]] if area in model.areas else list(model.areas.values())
     for contacts in areas:
         door = contacts.front_door
-        phone = door.professionals_phone or door.public_phone or ""
-        lines.append(f"{contacts.display_name}: {door.name} {phone}".strip())
+        how = door.professionals_phone or door.public_phone or door.online_form or "see the partnership website"
+        lines.append(f"{contacts.display_name}: {door.name}: {how}")
         lines.append(f"{contacts.display_name} out of hours: {contacts.out_of_hours.name} {contacts.out_of_hours.phone}")
     return lines

@@ -23,16 +23,14 @@ def _latest_description(tracker: Tracker) -> str:
     return ""
 
 
-def cited_guidance(guidance_ids: list[str], query: str, area: str | None, limit: int = 2) -> list[dict[str, Any]]:
-    """Guidance to show: the best search match for the description, then the items the rules cite."""
+def cited_guidance(guidance_ids: list[str], query: str, area: str | None, limit: int = 3) -> list[dict[str, Any]]:
+    """Guidance to show: what the fired rules cite (most specific first) and the best search match."""
     service = guidance_service()
-    cards = [card_from_hit(hit) for hit in service.search(query, k=1, area=area).results] if query else []
-    for item_id in guidance_ids:
-        item = service.get(item_id)
-        if len(cards) >= limit:
-            break
-        if item is not None and all(card["id"] != item_id for card in cards):
-            cards.append(card_from_item(item))
+    cited = [card_from_item(item) for item in map(service.get, guidance_ids) if item is not None]
+    found = [card_from_hit(hit) for hit in service.search(query, k=2, area=area).results] if query else []
+    cards = cited[: limit - 1]
+    cards += [card for card in found if card["id"] not in {c["id"] for c in cards}][:1]
+    cards += [card for card in cited if card["id"] not in {c["id"] for c in cards}]
     return cards[:limit]
 
 

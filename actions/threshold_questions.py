@@ -11,12 +11,18 @@ from actions.answers import AnswerError, case_from_slots, next_question, parse_a
 from actions.runtime import threshold_model
 
 FORM_SLOT = "pending_answer"
+DEFAULT_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+
+
+def option_label(option: Any) -> str:
+    """The button title: the option's own label, else a plain word for yes / no / not sure."""
+    return option.label or DEFAULT_LABELS.get(option.value, option.value.replace("_", " ").capitalize())
 
 
 def _buttons(question: Any) -> list[dict[str, str]]:
     """Buttons whose payloads fill the form slot directly (typed answers work too)."""
     return [
-        {"title": option.label or option.value, "payload": f'/inform{{"{FORM_SLOT}":"{option.value}"}}'}
+        {"title": option_label(option), "payload": f'/inform{{"{FORM_SLOT}":"{option.value}"}}'}
         for option in question.options
     ]
 

@@ -9,9 +9,9 @@ def emergency_lines(model: ThresholdModel) -> tuple[EmergencyLine, ...]:
     lines = [EmergencyLine(label="A child in immediate danger", phone=model.next_steps.emergency_number)]
     for area in model.areas.values():
         door = area.front_door
-        phone = door.professionals_phone or door.public_phone
-        if phone:
-            lines.append(EmergencyLine(label=f"{area.display_name}: {door.name} (professionals)", phone=phone))
+        how = door.professionals_phone or door.public_phone or door.online_form
+        if how:
+            lines.append(EmergencyLine(label=f"{area.display_name}: {door.name}", phone=how))
     out_of_hours: dict[str, list[str]] = {}
     for area in model.areas.values():
         out_of_hours.setdefault(area.out_of_hours.phone, []).append(area.display_name)

@@ -6,10 +6,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.channels.teams.agent import build_teams_bot
+from api.channels.teams.settings import get_teams_settings
 from api.chat_service import ChatService
 from api.emergency import emergency_lines
 from api.rasa_client import RasaClient
-from api.routes import admin, chat, guidance, health, pathways, triage, web
+from api.routes import admin, chat, guidance, health, pathways, teams, triage, web
 from api.safe_reply import load_canned_replies
 from api.settings import get_settings
 from knowledge.service import GuidanceService
@@ -27,6 +29,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.replies = load_canned_replies(settings.replies_file, emergency_lines(state.threshold_model))
     state.rasa_client = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     state.chat_service = ChatService(state.rasa_client, state.replies)
+    state.teams_bot = build_teams_bot(get_teams_settings(), state.chat_service, state.replies)
     state.guidance = (
         GuidanceService.from_directory(settings.guidance_dir, settings.index_dir) if settings.load_guidance else None
     )
@@ -37,7 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app() -> FastAPI:
     """Build the application with every router."""
     app = FastAPI(title="HIPS safeguarding assistant", version="0.1.0", lifespan=lifespan)
-    for module in (health, chat, guidance, pathways, triage, admin, web):
+    for module in (health, chat, guidance, pathways, triage, admin, web, teams):
         app.include_router(module.router)
     return app
 

@@ -113,13 +113,15 @@ def _next_steps(model: ThresholdModel, case: CaseInput, route: Route, fired_gate
 
 def _guidance(model: ThresholdModel, route: Route, state: RuleState, gates: list[Gate],
               level_result: LevelResult) -> tuple[str, ...]:
-    ids = list(model.next_steps.by_route[route].guidance)
+    # Most specific first: what the gates and indicators cite, then the route's own guidance.
+    ids: list[str] = []
     for gate in gates:
         ids += gate.guidance
     for rule_id in state.fired:
         indicator = model.indicators.get(rule_id)
         if indicator is not None:
             ids += indicator.guidance
+    ids += model.next_steps.by_route[route].guidance
     for rule_id in level_result.rule_ids:
         ids += model.level_rules[rule_id].guidance
     ids += model.next_steps.always_guidance

@@ -53,6 +53,7 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
             command=[str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
                      "--port", str(ports.actions), "--quiet"],
             health_url=f"http://127.0.0.1:{ports.actions}/health",
+            env={"HIPS_ACTIONS_PRELOAD": "1"},
         ),
         ServiceSpec(
             name="rasa",
