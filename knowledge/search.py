@@ -92,12 +92,11 @@ class GuidanceSearcher:
         for row, chunk in enumerate(index.chunks):
             self.chunks_of[chunk.item_id].append(row)
 
-    def _cosines(self, query: str) -> np.ndarray:
+    def _cosines(self, vector: np.ndarray) -> np.ndarray:
         total = self.index.dense.ntotal
         cosines = np.full(total, -1.0, dtype=np.float32)
         if total:
-            vector = self.embedder.embed([query])
-            scores, rows = self.index.dense.search(vector, total)
+            scores, rows = self.index.dense.search(vector.reshape(1, -1), total)
             cosines[rows[0]] = scores[0]
         return cosines
 
@@ -130,7 +129,15 @@ class GuidanceSearcher:
         """
         eligible = np.array([self.index.items[i].applies_to(area) for i in self.item_ids], dtype=bool)
         terms = self.bm25.query_terms(query)
-        cosines = self._cosines(query) if mode != "lexical" else np.zeros(len(self.index.chunks), np.float32)
+        topic = without_place_names(query, self.settings.place_names)
+        topic_vector = None
+        if mode != "lexical":
+            # One model call for the query and, when it names a place, the query without it.
+            vectors = self.embedder.embed([query, topic] if topic and topic != query else [query])
+            cosines = self._cosines(vectors[0])
+            topic_vector = vectors[-1]
+        else:
+            cosines = np.zeros(len(self.index.chunks), np.float32)
         lexical = self.bm25.scores(terms) if mode != "dense" else np.zeros(len(self.index.chunks), np.float32)
         best_cosine, best_lexical = self._item_best(cosines), self._item_best(lexical)
         candidates = [i for i in range(len(self.item_ids)) if eligible[i]]
@@ -147,23 +154,23 @@ class GuidanceSearcher:
         if not ordered:
             return SearchResponse(results=[], abstained=True)
         top = ordered[0][0]
-        evidence = self._evidence(query, mode, self.item_ids[top], float(best_cosine[top]), terms)
+        evidence = self._evidence(query, topic, topic_vector, self.item_ids[top], float(best_cosine[top]), terms)
         if self._abstain(mode, evidence, lexical_hit=bool(best_lexical[top] > 0)):
             return SearchResponse(results=[], abstained=True)
         chunk_strength = self._chunk_strength(mode, cosines, lexical)
         hits = [self._hit(self.item_ids[i], score, chunk_strength) for i, score in ordered[:k]]
         return SearchResponse(results=hits, abstained=False)
 
-    def _evidence(self, query: str, mode: Mode, item_id: str, cosine: float, terms: list[str]) -> Evidence:
+    def _evidence(self, query: str, topic: str, topic_vector: np.ndarray | None, item_id: str, cosine: float,
+                  terms: list[str]) -> Evidence:
         """Evidence that the top item answers the query, measured without place names."""
         rows = self.chunks_of[item_id]
-        topic = without_place_names(query, self.settings.place_names)
         if topic == query:
             return Evidence(cosine=cosine, coverage=self.bm25.coverage(terms, rows))
         if not topic:
             return Evidence(cosine=0.0, coverage=0.0)
-        if mode != "lexical" and self.vectors is not None:
-            cosine = float((self.vectors[rows] @ self.embedder.embed([topic])[0]).max())
+        if topic_vector is not None and self.vectors is not None:
+            cosine = float((self.vectors[rows] @ topic_vector).max())
         return Evidence(cosine=cosine, coverage=self.bm25.coverage(self.bm25.query_terms(topic), rows))
 
     def _chunk_strength(self, mode: Mode, cosines: np.ndarray, lexical: np.ndarray) -> np.ndarray:
