@@ -345,18 +345,23 @@
       }));
     }
 
-    // Plain-text messages that only repeat a card shown right after them (same reply) are left out.
+    // Plain-text messages that only repeat a card shown right after them (same reply) are left out:
+    // a guidance text naming a card's title and source address, or recommendation text (which Rasa
+    // splits at blank lines) whose every line is a heading or a string the payload itself carries.
+    var SECTION_LINE = /^(Suggested route: .+|Why:|What to do next:|Contacts:)$/;
     function repeatsCard(message, custom) {
       if (message.custom || (message.buttons || []).length || !message.text) return false;
       var cards = custom.type === "recommendation" ? custom.guidance || [] : custom.items || [];
       var coversCard = cards.some(function (c) {
         return c.title && c.source_url && message.text.indexOf(c.title) !== -1 && message.text.indexOf(c.source_url) !== -1;
       });
-      var coversRecommendation = custom.type === "recommendation" && custom.judgement_note &&
-        message.text.indexOf(custom.judgement_note) !== -1 && (custom.next_steps || []).every(function (s) {
-          return message.text.indexOf(s) !== -1;
-        });
-      return coversCard || coversRecommendation;
+      if (coversCard || custom.type !== "recommendation") return coversCard;
+      var known = [custom.judgement_note].concat(custom.next_steps || [], custom.contacts || [],
+        (custom.reasons || []).map(function (r) { return r.description; }));
+      return message.text.split("\n").every(function (line) {
+        var item = line.trim().replace(/^- /, "");
+        return !item || SECTION_LINE.test(item) || known.indexOf(item) !== -1;
+      });
     }
 
     function entriesFrom(messages) {

@@ -22,7 +22,8 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const DESCRIPTION = "a year 4 boy keeps coming to school hungry and in dirty clothes";
+const DESCRIPTION = "I'm worried a 14 year old keeps going missing and comes back with new phones and cash";
+const OWN_WORDS = "new phones and cash";
 const MAX_QUESTIONS = 14;
 
 const [baseUrl, screenshotDir] = process.argv.slice(2);
@@ -97,7 +98,7 @@ async function conversation(page, shots) {
   await page.keyboard.type(DESCRIPTION);
   await page.keyboard.press("Enter");
   await waitForReply(page);
-  check((await page.locator(".hips-you").first().innerText()).includes("hungry"), "the typed description appears in the log");
+  check((await page.locator(".hips-you").first().innerText()).includes(OWN_WORDS), "the typed description appears in the log");
   check((await page.locator(".hips-choice:not([disabled])").count()) > 0, "the bot asks a question with answer buttons");
   await page.locator(".hips-choice:not([disabled])").first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: shots("02-question.png") });
@@ -141,6 +142,8 @@ async function conversation(page, shots) {
   const rec = page.locator(".hips-recommendation").last();
   check((await rec.locator(".hips-rec-title").innerText()).startsWith("Suggested route:"), "the recommendation has a route headline");
   check((await rec.innerText()).includes("What to do next"), "the recommendation lists next steps");
+  const plainTexts = await page.locator(".hips-bot > p").allInnerTexts();
+  check(!plainTexts.some((t) => t.startsWith("What to do next:")), "the plain-text copy of the recommendation is not shown twice");
   const link = rec.locator(".hips-card a[target=_blank]").first();
   check((await link.count()) === 1, "the recommendation cites guidance with a source link");
   if (await link.count()) {
@@ -149,8 +152,10 @@ async function conversation(page, shots) {
     check((await rec.locator(".hips-card").first().innerText()).includes("Next review by"), "the guidance card shows its review date");
   }
   check((await axeViolations(page, "recommendation")) === 0, "axe: no violations with the recommendation on screen");
-  await rec.scrollIntoViewIfNeeded();
+  // The log scrolls inside a fixed height; let it grow for a picture of the whole card.
+  await page.evaluate(() => { document.querySelector(".hips-log").style.maxHeight = "none"; });
   await rec.screenshot({ path: shots("03-recommendation.png") });
+  await page.evaluate(() => { document.querySelector(".hips-log").style.maxHeight = ""; });
   return rec;
 }
 
@@ -166,7 +171,7 @@ async function summaryActions(page, rec) {
     check(text.includes("Guidance sources:") && /https?:\/\//.test(text), `${name} summary lists guidance sources`);
     check(text.includes("professional judgement") && text.includes("Your decision and the reasons"),
       `${name} summary has the judgement note and a line for the decision`);
-    check(!text.includes("hungry"), `${name} summary leaves out the practitioner's own words`);
+    check(!text.includes(OWN_WORDS), `${name} summary leaves out the practitioner's own words`);
   }
 }
 
@@ -192,7 +197,7 @@ async function reflow(page) {
   await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
 }
 
-async function unreachable(page, label, expectMash) {
+async function unreachable(page, label, expectMash, screenshot) {
   await page.route("**/api/v1/chat", (route) => route.abort("internetdisconnected"));
   await page.locator(".hips-form input").fill("is anyone there");
   await page.locator(".hips-form input").press("Enter");
@@ -202,6 +207,7 @@ async function unreachable(page, label, expectMash) {
   check(text.includes("cannot be reached") && text.includes("999"), `${label}: the widget says the assistant cannot be reached, with 999`);
   if (expectMash) check(text.includes("MASH") && /\d{4} ?\d{3}/.test(text), `${label}: the last known MASH lines are shown`);
   check((await page.locator("[data-hips-emergency]").innerText()).includes("999"), `${label}: the banner still shows 999`);
+  if (screenshot) await page.screenshot({ path: screenshot });
   await page.unroute("**/api/v1/chat");
 }
 
@@ -231,7 +237,7 @@ async function main() {
     await offline.waitForSelector(".hips-chat .hips-log");
     check((await offline.locator("[data-hips-emergency]").innerText()).includes("999"), "embedded widget: its own banner shows 999");
     check((await axeViolations(offline, "embedded widget")) === 0, "axe: no violations in the embedded widget");
-    await unreachable(offline, "embedded widget, backend down", false);
+    await unreachable(offline, "embedded widget, backend down", false, shots("04-unreachable.png"));
 
     await checkRendering(await context.newPage(), baseUrl, check, axeViolations);
   } finally {
