@@ -66,6 +66,12 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
                     "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{ports.actions}/webhook"),
                 "TRACKER_URL": tracker_url,
                 "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                # Lock store: in memory for one Rasa process; redis when several share the trackers.
+                "LOCK_STORE_TYPE": os.environ.get("LOCK_STORE_TYPE", "in_memory"),
+                "LOCK_STORE_URL": os.environ.get("LOCK_STORE_URL", "127.0.0.1"),
+                "LOCK_STORE_PORT": os.environ.get("LOCK_STORE_PORT", "6379"),
+                "LOCK_STORE_DB": os.environ.get("LOCK_STORE_DB", "1"),
+                "LOCK_STORE_PASSWORD": os.environ.get("LOCK_STORE_PASSWORD", ""),
             },
         ),
         ServiceSpec(
