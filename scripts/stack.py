@@ -53,7 +53,8 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
             command=[str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
                      "--port", str(ports.actions), "--quiet"],
             health_url=f"http://127.0.0.1:{ports.actions}/health",
-            env={"HIPS_ACTIONS_PRELOAD": "1"},
+            # No progress bars: tqdm's lock would fix multiprocessing to "fork" and Sanic then refuses to start.
+            env={"HIPS_ACTIONS_PRELOAD": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"},
         ),
         ServiceSpec(
             name="rasa",
@@ -72,6 +73,8 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
                 "LOCK_STORE_PORT": os.environ.get("LOCK_STORE_PORT", "6379"),
                 "LOCK_STORE_DB": os.environ.get("LOCK_STORE_DB", "1"),
                 "LOCK_STORE_PASSWORD": os.environ.get("LOCK_STORE_PASSWORD", ""),
+                # Rasa's telemetry and error reports would leave the machine: off (no personal data out).
+                "RASA_TELEMETRY_ENABLED": "false",
             },
         ),
         ServiceSpec(
