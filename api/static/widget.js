@@ -200,6 +200,11 @@
       el("div", { className: "hips-form-row" }, [input, el("button", { type: "submit", className: "hips-button", text: "Send" })])
     ]);
     var restart = el("button", { type: "button", className: "hips-button hips-secondary", text: "Start a new conversation" });
+    // A restored conversation is rendered before the log joins the page, so it is not announced again.
+    var entries = load("transcript", []);
+    var busy = false;
+    if (!Array.isArray(entries)) entries = [];
+    entries.forEach(function (entry, i) { log.appendChild(renderEntry(entry, i === entries.length - 1)); });
     container.appendChild(el("div", { className: "hips-body" }, [
       el("p", { className: "hips-notice",
         text: "This assistant gives guidance to support your professional judgement; it does not make the decision." }),
@@ -210,11 +215,6 @@
       ]),
       el("div", { className: "hips-actions" }, [restart])
     ]));
-
-    var entries = load("transcript", []);
-    var busy = false;
-    if (!Array.isArray(entries)) entries = [];
-    entries.forEach(function (entry, i) { log.appendChild(renderEntry(entry, i === entries.length - 1)); });
 
     function refreshEmergencyLines() {
       if (!window.fetch) return;
