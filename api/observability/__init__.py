@@ -1,0 +1,1 @@
+"""Request ids, JSON logs without message text, and Prometheus metrics for the API."""
