@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ROUTES = frozenset({"emergency", "mash", "early_help", "universal", "unclear"})
 AREAS = frozenset({"southampton", "portsmouth", "hampshire", "isle_of_wight"})
 FEEDBACK_VALUES = frozenset({"helpful", "not_helpful", "route_too_low", "route_too_high"})
-_IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
+_IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 CSV_COLUMNS = ("recorded_at", "conversation_ref", "area", "route", "level", "rules_fired", "guidance_ids",
                "feedback", "feedback_at")
 
@@ -61,7 +61,7 @@ def conversation_ref(sender_id: str) -> str:
 def _identifiers(values: Iterable[str], field: str) -> str:
     checked = []
     for value in values:
-        if not isinstance(value, str) or not _IDENTIFIER.match(value):
+        if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
             raise AuditRejected(f"{field}: not an identifier")
         checked.append(value)
     return " ".join(checked)

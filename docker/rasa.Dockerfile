@@ -1,6 +1,6 @@
 # Rasa 3.6.21 on Python 3.10: serves the trained dialogue model (an artefact built by `make train`).
 FROM python:3.10-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 SQLALCHEMY_SILENCE_UBER_WARNING=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
 WORKDIR /app
 COPY requirements/rasa.txt requirements/rasa.txt
 RUN pip install --no-cache-dir -r requirements/rasa.txt
@@ -9,4 +9,5 @@ COPY models/hips.tar.gz models/hips.tar.gz
 RUN useradd --create-home --uid 10001 rasa && chown -R rasa /app
 USER rasa
 EXPOSE 5005
+# --quiet: Rasa logs warnings and errors only, never the messages it handles (checked in tests/ops).
 CMD ["rasa", "run", "--model", "models/hips.tar.gz", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--port", "5005", "--quiet"]
