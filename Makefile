@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage teams-package clean
+.PHONY: help install run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu teams-package browser clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -28,6 +28,13 @@ help: ## List every target
 	test -x .venv-rasa/bin/python || $(PY310) -m venv .venv-rasa
 	.venv-rasa/bin/python -m pip install -q -r requirements/rasa.txt
 	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+browser: ## Debian's Chromium for the browser tests (apt; never a downloaded browser)
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 
 install: .venv/.installed .venv-rasa/.installed ## Create both Python environments (only what is missing)
 
@@ -50,15 +57,19 @@ test-rasa: .venv-rasa/.installed train ## rasa data validate and the test storie
 	$(RASA) data validate --data bot --domain domain.yml --config config.yml --fail-on-warnings
 	$(RASA) test core --model models/hips.tar.gz --stories tests/stories --fail-on-prediction-errors --out var/results
 
-test-e2e: install index train ## End-to-end: start the real services and hold conversations through them
+test-e2e: install index train browser node_modules/.installed ## End-to-end: start the real services and hold conversations through them
 	$(APP_PY) -m pytest -q -m e2e tests
 
 test: install index train test-unit test-rasa test-e2e ## Everything CI runs: unit, Rasa data and stories, end-to-end
 
-bench: bench-retrieval bench-triage ## Every benchmark, printing figures
+bench: bench-retrieval bench-triage bench-nlu ## Every benchmark, printing figures
 
 bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hybrid
 	$(APP_PY) -m bench.retrieval
+
+bench-nlu: .venv-rasa/.installed ## NLU 3-fold cross-validation, printing intent F1 per intent
+	$(RASA) test nlu --nlu bot/nlu --config config.yml --cross-validation --folds 3 --out var/results/nlu
+	$(APP_PY) -m bench.nlu_report var/results/nlu
 
 bench-triage: .venv/.installed ## Route accuracy, confusion matrix and under-triage on the vignettes
 	$(APP_PY) -m bench.triage

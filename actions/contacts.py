@@ -13,3 +13,9 @@ def area_contact_lines(model: ThresholdModel, area: str | None) -> list[str]:
         lines.append(f"{contacts.display_name}: {door.name}: {how}")
         lines.append(f"{contacts.display_name} out of hours: {contacts.out_of_hours.name} {contacts.out_of_hours.phone}")
     return lines
+
+
+def area_forms(model: ThresholdModel, area: str | None) -> list[str]:
+    """The forms a practitioner completes for a MASH contact in the area (every area if unknown)."""
+    areas = [model.areas[area]] if area in model.areas else list(model.areas.values())
+    return [f"{contacts.display_name}: {form.name} - {form.when}" for contacts in areas for form in contacts.forms]

@@ -6,12 +6,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.presenters import card_from_hit, guidance_text
+from actions.replies import reply
 from actions.runtime import guidance_service
-
-NOT_COVERED = (
-    "I could not find guidance on that in the HIPS toolkits, so I won't guess. Please check with your "
-    "designated safeguarding lead or the MASH professionals' line. If a child is in immediate danger, call 999."
-)
 
 
 class ActionAnswerGuidanceQuestion(Action):
@@ -24,7 +20,7 @@ class ActionAnswerGuidanceQuestion(Action):
         query = tracker.latest_message.get("text") or ""
         response = guidance_service().search(query, k=2, area=tracker.get_slot("area"))
         if response.abstained or not response.results:
-            dispatcher.utter_message(text=NOT_COVERED)
+            dispatcher.utter_message(text=reply("not_covered"))
             return []
         cards = [card_from_hit(hit) for hit in response.results]
         for card in cards:

@@ -6,19 +6,6 @@ from typing import Any
 from knowledge.schema import GuidanceItem
 from knowledge.search import SearchHit
 
-JUDGEMENT_NOTE = (
-    "This supports your professional judgement; it does not replace it. If you are unsure, talk to "
-    "your designated safeguarding lead or ring the MASH professionals' line. Record your decision and "
-    "the reasons for it, including if you decide not to refer."
-)
-
-ROUTE_HEADLINES = {
-    "emergency": "Call 999 now, then contact the MASH.",
-    "mash": "Contact the MASH (children's social care front door) today.",
-    "early_help": "Early help, with the family's consent.",
-    "universal": "Universal services: no referral needed now.",
-    "unclear": "I need a little more information before suggesting a route.",
-}
 
 
 def card_from_hit(hit: SearchHit) -> dict[str, Any]:

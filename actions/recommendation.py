@@ -9,7 +9,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import assess, case_from_slots
 from actions.contacts import area_contact_lines
-from actions.presenters import JUDGEMENT_NOTE, ROUTE_HEADLINES, bullet_list, card_from_hit, card_from_item, guidance_text
+from actions.presenters import bullet_list, card_from_hit, card_from_item, guidance_text
+from actions.replies import reply
 from actions.runtime import guidance_service, threshold_model
 
 
@@ -34,6 +35,21 @@ def cited_guidance(guidance_ids: list[str], query: str, area: str | None, limit:
     return cards[:limit]
 
 
+def decision_summary(headline: str, reasons: list[str], next_steps: list[str], cards: list[dict[str, Any]]) -> str:
+    """A plain-text record of the suggestion, with no names, for the practitioner's notes or a referral form."""
+    sources = [f"{card['title']}: {card['source_title']} ({card['source_url']}), reviewed {card['last_reviewed']}"
+               for card in cards]
+    return "\n".join([
+        "Safeguarding assistant - summary of a suggested route (no identifying details)",
+        f"Suggested route: {headline}",
+        "Why:", bullet_list(reasons) if reasons else "- (no rule fired)",
+        "Next steps:", bullet_list(next_steps),
+        "Guidance consulted:", bullet_list(sources) if sources else "- (none)",
+        reply("judgement_note"),
+        "My decision: ______________________   Reasons: ______________________   Date: __________",
+    ])
+
+
 class ActionRecommendRoute(Action):
     """Assess the answers and present the route with reasons, next steps, contacts and guidance."""
 
@@ -48,18 +64,20 @@ class ActionRecommendRoute(Action):
         level_name = ""
         if decision.contacts is not None and decision.level:
             level_name = decision.contacts.level_names.names.get(decision.level, "")
-        headline = ROUTE_HEADLINES[decision.route] + (f" ({level_name})" if level_name else "")
+        headline = reply(f"route_headline_{decision.route}") + (f" ({level_name})" if level_name else "")
         parts = [f"Suggested route: {headline}"]
         if reasons:
             parts.append("Why:\n" + bullet_list(reasons))
         parts.append("What to do next:\n" + bullet_list(list(decision.next_steps)))
         contacts = area_contact_lines(model, case.area)
         parts.append("Contacts:\n" + bullet_list(contacts))
-        parts.append(JUDGEMENT_NOTE)
+        parts.append(reply("judgement_note"))
         dispatcher.utter_message(text="\n\n".join(parts))
         cards = cited_guidance(list(decision.guidance_ids), _latest_description(tracker), case.area)
         for card in cards:
             dispatcher.utter_message(text="Guidance: " + guidance_text(card))
+        summary = decision_summary(headline, reasons, list(decision.next_steps), cards)
+        dispatcher.utter_message(text=reply("summary_offer"))
         payload: dict[str, Any] = {
             "type": "recommendation",
             "route": decision.route,
@@ -72,7 +90,9 @@ class ActionRecommendRoute(Action):
             "next_steps": list(decision.next_steps),
             "contacts": contacts,
             "guidance": cards,
-            "judgement_note": JUDGEMENT_NOTE,
+            "headline": headline,
+            "judgement_note": reply("judgement_note"),
+            "summary": summary,
         }
         dispatcher.utter_message(json_message=payload)
         return [SlotSet("route", decision.route)]

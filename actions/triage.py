@@ -5,9 +5,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.identifying_details import identifying_details_warning
+from actions.replies import reply
 from actions.runtime import threshold_model
 from pathways.triage import triage_text
+from privacy.identifiers import find_identifiers
 
 
 class ActionTriageConcern(Action):
@@ -18,9 +19,10 @@ class ActionTriageConcern(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        warning = identifying_details_warning(text)
-        if warning:
-            dispatcher.utter_message(text=warning)
+        found = find_identifiers(text)
+        if found:
+            # Defence in depth: the API scrubs before Rasa, but a channel might not.
+            dispatcher.utter_message(text=reply("identifying_details", found=", ".join(k.label for k in found)))
         model = threshold_model()
         result = triage_text(model, text, tracker.get_slot("area"))
         concerns = [model.concerns.get(c, c) for c in result.concerns]

@@ -2,9 +2,10 @@
 
 import logging
 
-from api.messages import ChatTurn
+from api.messages import BotMessage, ChatTurn
 from api.rasa_client import DialogueUnavailable, RasaClient
 from api.safe_reply import CannedReplies
+from privacy.identifiers import find_identifiers, scrub_identifiers
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +22,23 @@ class ChatService:
         self._replies = replies
 
     async def handle(self, session_key: str, text: str) -> ChatTurn:
-        """Return the bot's answer to ``text`` in the conversation ``session_key``."""
+        """Return the bot's answer to ``text`` in the conversation ``session_key``.
+
+        Identifying details are scrubbed before the text goes anywhere (the dialogue engine stores what it
+        receives), and the practitioner is told so.
+        """
+        found = find_identifiers(text)
+        warning: tuple[BotMessage, ...] = ()
+        if found:
+            text = scrub_identifiers(text)
+            labels = ", ".join(kind.label for kind in found)
+            warning = (BotMessage(text=self._replies.text("identifying_details", found=labels)),)
         try:
             messages = await self._rasa.send(session_key, text)
         except DialogueUnavailable as exc:
             # The reason names the failure only; never the message text.
             logger.warning("dialogue unavailable, sent safe reply: %s", exc)
-            return ChatTurn(messages=(self._replies.render("safe_fallback"),), degraded=True, reasons=(str(exc),))
-        return ChatTurn(messages=messages)
+            return ChatTurn(
+                messages=(*warning, self._replies.render("safe_fallback")), degraded=True, reasons=(str(exc),)
+            )
+        return ChatTurn(messages=(*warning, *messages))

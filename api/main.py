@@ -13,7 +13,8 @@ from api.emergency import emergency_lines
 from api.rasa_client import RasaClient
 from api.routes import admin, chat, guidance, health, pathways, teams, triage, web
 from api.safe_reply import load_canned_replies
-from api.settings import get_settings
+from api.settings import Settings, get_settings
+from knowledge.errors import KnowledgeError
 from knowledge.service import GuidanceService
 from pathways.loader import load_model
 
@@ -30,11 +31,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.rasa_client = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     state.chat_service = ChatService(state.rasa_client, state.replies)
     state.teams_bot = build_teams_bot(get_teams_settings(), state.chat_service, state.replies)
-    state.guidance = (
-        GuidanceService.from_directory(settings.guidance_dir, settings.index_dir) if settings.load_guidance else None
-    )
+    state.guidance = _load_guidance(settings) if settings.load_guidance else None
     yield
     await state.rasa_client.close()
+
+
+def _load_guidance(settings: Settings) -> GuidanceService | None:
+    """Load the guidance index; without one the service still chats (the actions hold their own copy)."""
+    try:
+        return GuidanceService.from_directory(settings.guidance_dir, settings.index_dir)
+    except KnowledgeError as error:
+        logger.error("guidance index unavailable, guidance endpoints answer 503: %s", type(error).__name__)
+        return None
 
 
 def create_app() -> FastAPI:

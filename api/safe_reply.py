@@ -25,9 +25,12 @@ class CannedReplies:
 
     def render(self, name: str, **values: object) -> BotMessage:
         """Return the canned reply ``name`` as a message, with the emergency route attached."""
+        return BotMessage(text=self.text(name, **values), custom={"type": "emergency_route", "lines": self.emergency_payload()})
+
+    def text(self, name: str, **values: object) -> str:
+        """Return the text of canned reply ``name`` with its placeholders filled."""
         lines = "\n".join(f"- {line.label}: {line.phone}" for line in self.emergency_lines)
-        text = self.templates[name].format(emergency_lines=lines, **values)
-        return BotMessage(text=text, custom={"type": "emergency_route", "lines": self.emergency_payload()})
+        return self.templates[name].format(emergency_lines=lines, **values)
 
     def emergency_payload(self) -> list[dict[str, str]]:
         """The emergency lines as plain data for channels to show in a banner."""

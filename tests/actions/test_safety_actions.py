@@ -7,6 +7,7 @@ import pytest
 from actions.emergency import ActionEmergencyResponse
 from actions.triage import ActionTriageConcern
 from actions.runtime import threshold_model
+from pathways.engine import assess_case
 from tests.actions.support import customs, make_tracker, texts
 
 
@@ -24,14 +25,15 @@ def test_the_emergency_response_gives_999_and_the_mash_line_for_any_area(dispatc
 def test_triage_warns_about_identifying_details_and_keeps_only_structure(dispatcher):
     text = "Liam Smith (7) DOB 03/04/2018 keeps coming to school hungry, lives at 12 Acacia Road"
     events = asyncio.run(ActionTriageConcern().run(dispatcher, make_tracker(text=text), {}))
-    assert "identifying" in texts(dispatcher)[0]
+    assert "identifying details" in texts(dispatcher)[0]
     stored = repr([e.get("value") for e in events])
     for fragment in ("Liam", "Smith", "03/04/2018", "Acacia"):
         assert fragment not in stored
 
 
-def test_triage_of_a_disclosure_records_the_red_flag_answers(dispatcher):
+def test_triage_of_a_disclosure_keeps_answers_that_route_to_the_mash(dispatcher):
     events = asyncio.run(ActionTriageConcern().run(
         dispatcher, make_tracker(text="a girl in year 9 told me her stepdad has been touching her"), {}))
-    answers = next(e["value"] for e in events if e.get("name") == "answers")
-    assert "yes" in answers.values()
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    decision = assess_case(threshold_model(), slots.get("area"), slots.get("age"), slots["answers"])
+    assert decision.route in {"mash", "emergency"}

@@ -102,3 +102,14 @@ def test_blank_or_overlong_messages_get_a_clear_reply_with_the_emergency_route(m
 def test_malformed_bodies_are_refused_with_422(payload):
     client, _ = make_client(ok)
     assert client.post("/api/v1/chat", json=payload).status_code == 422
+
+
+def test_identifying_details_are_scrubbed_before_rasa_sees_them_and_the_practitioner_is_told():
+    client, seen = make_client(ok)
+    body = client.post("/api/v1/chat", json={"message": "Liam Smith (7), DOB 03/04/2018, NHS 485 777 3456 is hungry"}).json()
+    sent = seen[0]["message"]
+    for fragment in ("Liam", "03/04/2018", "485 777 3456"):
+        assert fragment not in sent
+    assert "hungry" in sent
+    assert "identifying details" in body["messages"][0]["text"]
+    assert body["messages"][1]["text"] == "Is the child in immediate danger?"

@@ -1,4 +1,5 @@
-"""Start the real services once for the end-to-end tests, on ports that do not clash with `make run`."""
+"""Shared fixtures: the real services, started once per session for end-to-end and browser tests,
+on ports that do not clash with `make run`."""
 
 from collections.abc import Iterator
 
