@@ -21,7 +21,10 @@ from pathways.model import Signal, TriagePatterns
 
 FUZZY_MIN_STEM = 5
 FUZZY_MIN_WORD = 6
-_LITERAL_RUN = re.compile(r"(?<!\\)(?<![a-z])([a-z]{4,})(\\w[*+]|\?)?")
+_LITERAL_RUN = re.compile(r"(?<![a-z])([a-z]{4,})(#[*+]|\?)?")
+_REGEX_ESCAPE = re.compile(r"\\[bBdDsSW]|\\w(?![*+])")
+COMMON_SUFFIXES = ("", "s", "es", "e", "ed", "d", "ing", "ion", "ions", "ation", "ations", "al", "ally", "ly", "er",
+                   "ers", "ive", "ure", "ures", "ity", "ies", "y", "ment", "ments", "ful", "ous", "ise", "ised", "ize")
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -79,16 +82,20 @@ def _correct_word(word: str, lexicon: _Lexicon) -> str:
         return word
     if any(word[:n] in lexicon.stems for n in lexicon.stem_lengths if n <= len(word)):
         return word
+    candidates = []
     for n in lexicon.stem_lengths:
-        for cut in (n - 1, n, n + 1):
+        for cut in (n, n - 1, n + 1):
             if cut > len(word):
                 continue
             prefix = word[:cut]
             for key in _deletions(prefix):
                 for stem in lexicon.stem_keys.get(key, ()):
                     if len(stem) == n and stem[0] == word[0] and _one_edit(prefix, stem):
-                        return stem + word[cut:]
-    return word
+                        candidates.append(stem + word[cut:])
+    # Of several readings ("brusing": bruis+ing or bruis+ng), prefer one ending in a common suffix.
+    plain = [c for c in candidates if any(c.endswith(x) and c[:len(c) - len(x)] in lexicon.stems
+                                          for x in COMMON_SUFFIXES)]
+    return (plain or candidates or [word])[0]
 
 
 @lru_cache(maxsize=8)
@@ -96,9 +103,9 @@ def _lexicon(pattern_texts: tuple[str, ...], replacements: tuple[tuple[str, str]
     words: set[str] = set()
     stems: set[str] = set()
     for pattern in pattern_texts:
-        for match in _LITERAL_RUN.finditer(pattern):
+        for match in _LITERAL_RUN.finditer(_REGEX_ESCAPE.sub(" ", pattern).replace("\\w", "#")):
             run, suffix = match.group(1), match.group(2)
-            if suffix and suffix.startswith("\\"):
+            if suffix and suffix.startswith("#"):
                 stems.add(run)
             else:
                 words.add(run)

