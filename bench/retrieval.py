@@ -1,10 +1,13 @@
-"""Retrieval benchmark: dense-only, lexical-only and hybrid side by side on knowledge/eval/questions.yml.
+"""Retrieval benchmark: dense-only, lexical-only and hybrid side by side, per question set.
+
+The dev set (knowledge/eval/questions_dev.yml) is what settings are tuned on; the blind set
+(knowledge/eval/questions_blind.yml, written before tuning) is the honest estimate. Each is reported apart.
 
 Prints Recall@1/3/5, MRR@5, out-of-scope abstention, wrong abstentions on in-scope questions and search
 latency (query embedding included) per mode, then the cold index build time (empty embedding cache) and
 the time to re-index after editing one file. Everything runs on copies in a temporary folder.
 
-    .venv/bin/python -m bench.retrieval [--questions FILE] [--guidance DIR] [--toolkits FILE] [--show-misses]
+    .venv/bin/python -m bench.retrieval [--questions FILE ...] [--guidance DIR] [--toolkits FILE] [--show-misses]
 """
 
 import argparse
@@ -27,6 +30,7 @@ from knowledge.yaml_source import read_yaml
 
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
 DEPTH = 5
+DEFAULT_SETS = ("knowledge/eval/questions_dev.yml", "knowledge/eval/questions_blind.yml")
 
 
 class InScopeQuestion(BaseModel):
@@ -119,12 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return 1 when the inputs are invalid."""
     settings = load_settings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, default=settings.resolve(Path("knowledge/eval/questions.yml")))
+    parser.add_argument("--questions", type=Path, nargs="+", default=[settings.resolve(Path(p)) for p in DEFAULT_SETS],
+                        help="question files, each reported apart (default: the dev and the blind set)")
     parser.add_argument("--guidance", type=Path, default=settings.resolve(settings.paths.guidance))
     parser.add_argument("--toolkits", type=Path, default=settings.resolve(settings.paths.toolkits))
     parser.add_argument("--show-misses", action="store_true", help="list questions not answered at rank 1")
     args = parser.parse_args(argv)
-    questions = load_eval_set(args.questions)
+    question_sets = {path.stem.removeprefix("questions_"): load_eval_set(path) for path in args.questions}
 
     started = time.perf_counter()
     embedder = SentenceTransformerEmbedder(settings.model.name, batch_size=settings.model.batch_size)
@@ -142,12 +147,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         service = GuidanceService.from_directory(guidance, work / "index", cache_dir=work / "cache",
                                                  settings=settings, embedder=embedder, toolkits_file=args.toolkits)
-        unknown = sorted({i for q in questions.in_scope for i in q.expected if service.get(i) is None})
+        unknown = sorted({i for questions in question_sets.values() for q in questions.in_scope
+                          for i in q.expected if service.get(i) is None})
         if unknown:
             print(f"eval set expects ids the guidance does not have: {', '.join(unknown)}", file=sys.stderr)
         for query in ("warm up the model", "neglect"):
             service.search(query)
-        results = {mode: evaluate(service, questions, mode) for mode in MODES}
+        results = {name: {mode: evaluate(service, questions, mode) for mode in MODES}
+                   for name, questions in question_sets.items()}
 
         edited = sorted(guidance.rglob("*.yml"))[0]
         edited.write_text(edited.read_text(encoding="utf-8").replace("body: |\n", "body: |\n  Edited.\n\n", 1),
@@ -155,17 +162,19 @@ def main(argv: list[str] | None = None) -> int:
         report = service.reload()
 
     manifest = outcome.index.manifest
-    print(f"eval set: {len(questions.in_scope)} in-scope, {len(questions.out_of_scope)} out-of-scope questions; "
-          f"guidance: {manifest.item_count} items, {manifest.chunk_count} chunks; top {DEPTH} per query\n")
-    print_table(results)
+    print(f"guidance: {manifest.item_count} items, {manifest.chunk_count} chunks; top {DEPTH} per query")
+    for name, questions in question_sets.items():
+        print(f"\n== {name}: {len(questions.in_scope)} in-scope, {len(questions.out_of_scope)} out-of-scope questions")
+        print_table(results[name])
     print(f"\nmodel load: {model_load:.1f} s (once per process, not counted below)")
     print(f"full index build, cold (empty embedding cache): {cold_build:.1f} s")
     print(f"one-file edit re-index ({edited.name}): {report.duration_seconds:.2f} s "
           f"({report.embedded_chunks} chunks embedded, {report.reused_chunks} from cache, ok={report.ok})")
     if args.show_misses:
-        for mode, result in results.items():
-            print(f"\n{mode}: not at rank 1")
-            print("\n".join(result.misses) or "  (none)")
+        for name, by_mode in results.items():
+            for mode, result in by_mode.items():
+                print(f"\n{name} / {mode}: not at rank 1")
+                print("\n".join(result.misses) or "  (none)")
     return 0
 
 
