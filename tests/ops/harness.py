@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.chat_service import ChatService
+from api.deps import get_chat_service
 from api.main import create_app
 from api.ops_wiring import install_operations
 from api.rasa_client import RasaClient
@@ -46,7 +47,8 @@ def ops_client(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         with TestClient(app) as client:
             rasa_client = RasaClient("http://rasa.test", 2.0, transport=httpx.MockTransport(rasa))
             app.state.rasa_client = rasa_client
-            app.state.chat_service = ChatService(rasa_client, app.state.replies)
+            service = ChatService(rasa_client, app.state.replies)
+            app.dependency_overrides[get_chat_service] = lambda: service
             yield client
     get_settings.cache_clear()
 

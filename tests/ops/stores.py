@@ -61,6 +61,6 @@ def flush_redis_db(db: int) -> None:
 
 def tracker_events(database: str, sender_id: str) -> list[tuple[str, str]]:
     """(type, text) of every stored event of one conversation, in the order Rasa stored them."""
-    rows = psql(f"SELECT type_name, coalesce(data::json->>'text', '') FROM events "
+    rows = psql(f"SELECT type_name, regexp_replace(coalesce(data::json->>'text', ''), '\\s+', ' ', 'g') FROM events "
                 f"WHERE sender_id = '{sender_id}' ORDER BY id", database)
     return [tuple(line.split("|", 1)) for line in rows.splitlines() if line]  # type: ignore[misc]
