@@ -60,6 +60,8 @@ class ModeResult:
     mrr: float
     oos_abstention: float
     wrong_abstention: float
+    oos_redirected: float
+    wrong_redirect: float
     latency_ms: dict[int, float]
     misses: list[str]
 
@@ -72,7 +74,7 @@ def load_eval_set(path: Path) -> EvalSet:
 def evaluate(service: GuidanceService, questions: EvalSet, mode: Mode) -> ModeResult:
     """Run every question through one mode and compute the figures."""
     ranks: list[int | None] = []
-    wrong_abstentions = 0
+    wrong_abstentions = wrongly_redirected = 0
     latencies: list[float] = []
     misses: list[str] = []
     for case in questions.in_scope:
@@ -83,10 +85,12 @@ def evaluate(service: GuidanceService, questions: EvalSet, mode: Mode) -> ModeRe
         rank = next((position for position, item_id in enumerate(ids, 1) if item_id in case.expected), None)
         ranks.append(rank)
         wrong_abstentions += response.abstained
+        wrongly_redirected += response.redirect is not None
         if rank != 1:
-            got = "ABSTAINED" if response.abstained else ", ".join(ids[:3])
+            got = ", ".join(ids[:3]) or ("REDIRECTED to " + response.redirect.topic_id if response.redirect
+                                         else "ABSTAINED")
             misses.append(f"  [{rank or '-'}] {case.question!r}: expected {case.expected}, got {got}")
-    abstained = 0
+    abstained = redirects = 0
     for case in questions.out_of_scope:
         started = time.perf_counter()
         response = service.search(case.question, k=DEPTH, mode=mode)
@@ -94,12 +98,16 @@ def evaluate(service: GuidanceService, questions: EvalSet, mode: Mode) -> ModeRe
         abstained += response.abstained
         if not response.abstained:
             misses.append(f"  [oos] {case.question!r}: answered {response.results[0].id}")
+        elif response.redirect is not None:
+            redirects += 1
     total = len(ranks)
     return ModeResult(
         recall={n: sum(1 for r in ranks if r is not None and r <= n) / total for n in (1, 3, 5)},
         mrr=sum(1 / r for r in ranks if r is not None) / total,
         oos_abstention=abstained / max(len(questions.out_of_scope), 1),
         wrong_abstention=wrong_abstentions / total,
+        oos_redirected=redirects / max(len(questions.out_of_scope), 1),
+        wrong_redirect=wrongly_redirected / total,
         latency_ms={p: float(np.percentile(latencies, p) * 1000) for p in (50, 95, 99)},
         misses=misses,
     )
@@ -111,6 +119,8 @@ def print_table(results: dict[Mode, ModeResult]) -> None:
             ("Recall@5", lambda r: f"{r.recall[5]:.3f}"), ("MRR@5", lambda r: f"{r.mrr:.3f}"),
             ("OOS abstention", lambda r: f"{r.oos_abstention:.3f}"),
             ("in-scope wrong abstention", lambda r: f"{r.wrong_abstention:.3f}"),
+            ("  of which redirected", lambda r: f"{r.wrong_redirect:.3f}"),
+            ("OOS given a redirect", lambda r: f"{r.oos_redirected:.3f}"),
             ("latency p50 ms", lambda r: f"{r.latency_ms[50]:.1f}"),
             ("latency p95 ms", lambda r: f"{r.latency_ms[95]:.1f}"),
             ("latency p99 ms", lambda r: f"{r.latency_ms[99]:.1f}")]
@@ -127,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="question files, each reported apart (default: the dev and the blind set)")
     parser.add_argument("--guidance", type=Path, default=settings.resolve(settings.paths.guidance))
     parser.add_argument("--toolkits", type=Path, default=settings.resolve(settings.paths.toolkits))
+    parser.add_argument("--out-of-scope", type=Path, default=settings.resolve(settings.paths.out_of_scope),
+                        help="out-of-scope topics folder")
     parser.add_argument("--show-misses", action="store_true", help="list questions not answered at rank 1")
     args = parser.parse_args(argv)
     question_sets = {path.stem.removeprefix("questions_"): load_eval_set(path) for path in args.questions}
@@ -138,15 +150,19 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(temp)
         guidance = work / "guidance"
         shutil.copytree(args.guidance, guidance)
+        out_of_scope = work / "out_of_scope"
+        if args.out_of_scope.is_dir():
+            shutil.copytree(args.out_of_scope, out_of_scope)
         started = time.perf_counter()
         outcome = validate_and_build(guidance, work / "index", work / "cache", embedder, settings,
-                                     toolkits_file=args.toolkits)
+                                     toolkits_file=args.toolkits, out_of_scope_dir=out_of_scope)
         cold_build = time.perf_counter() - started
         if outcome.index is None:
             print("\n".join(str(problem) for problem in outcome.report.errors), file=sys.stderr)
             return 1
         service = GuidanceService.from_directory(guidance, work / "index", cache_dir=work / "cache",
-                                                 settings=settings, embedder=embedder, toolkits_file=args.toolkits)
+                                                 settings=settings, embedder=embedder, toolkits_file=args.toolkits,
+                                                 out_of_scope_dir=out_of_scope)
         unknown = sorted({i for questions in question_sets.values() for q in questions.in_scope
                           for i in q.expected if service.get(i) is None})
         if unknown:
@@ -162,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         report = service.reload()
 
     manifest = outcome.index.manifest
-    print(f"guidance: {manifest.item_count} items, {manifest.chunk_count} chunks; top {DEPTH} per query")
+    print(f"guidance: {manifest.item_count} items, {manifest.chunk_count} chunks, "
+          f"{len(outcome.index.topics)} out-of-scope topics; top {DEPTH} per query")
     for name, questions in question_sets.items():
         print(f"\n== {name}: {len(questions.in_scope)} in-scope, {len(questions.out_of_scope)} out-of-scope questions")
         print_table(results[name])

@@ -1,6 +1,6 @@
 """Command line for guidance authors and operators: check, build, search, reload.
 
-    python -m knowledge check [--strict] [--guidance DIR]
+    python -m knowledge check [--strict] [--guidance DIR] [--out-of-scope DIR]
     python -m knowledge build [--guidance DIR] [--index DIR] [--cache DIR]
     python -m knowledge search "query" [--area X] [--k N]
     python -m knowledge reload
@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.errors import KnowledgeError
+from knowledge.pipeline import out_of_scope_dir_of, validate_content
 from knowledge.settings import KnowledgeSettings, load_settings
-from knowledge.validate import ValidationReport, validate_guidance
+from knowledge.validate import ValidationReport
 
 
 def _print_report(report: ValidationReport, strict: bool = False) -> None:
@@ -24,7 +25,7 @@ def _print_report(report: ValidationReport, strict: bool = False) -> None:
         print(f"{problem} (warning)", file=sys.stderr)
     summary = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     if report.ok:
-        print(f"ok: {len(report.items)} guidance items; {summary}")
+        print(f"ok: {len(report.items)} guidance items, {len(report.topics)} out-of-scope topics; {summary}")
     else:
         print(f"failed: {summary}", file=sys.stderr)
 
@@ -36,11 +37,18 @@ def _paths(args: argparse.Namespace, settings: KnowledgeSettings) -> tuple[Path,
     return guidance, index, cache
 
 
+def _out_of_scope(args: argparse.Namespace, settings: KnowledgeSettings, guidance: Path) -> Path | None:
+    return args.out_of_scope or out_of_scope_dir_of(settings, guidance)
+
+
 def run_check(args: argparse.Namespace, settings: KnowledgeSettings) -> int:
-    """Validate the guidance; exit status 1 on any error (overdue reviews count with --strict)."""
+    """Validate the guidance, out-of-scope topics and synonyms; exit status 1 on any error (overdue reviews
+    count with --strict)."""
     guidance, _, _ = _paths(args, settings)
-    report = validate_guidance(guidance, args.toolkits or settings.resolve(settings.paths.toolkits), settings.areas,
-                               today=args.today, strict=args.strict)
+    report = validate_content(guidance, _out_of_scope(args, settings, guidance),
+                              args.toolkits or settings.resolve(settings.paths.toolkits), settings.areas,
+                              today=args.today, strict=args.strict,
+                              synonyms_file=settings.resolve(settings.paths.synonyms))
     _print_report(report)
     return 0 if report.ok else 1
 
@@ -54,7 +62,7 @@ def run_build(args: argparse.Namespace, settings: KnowledgeSettings) -> int:
     started = time.perf_counter()
     embedder = SentenceTransformerEmbedder(settings.model.name, batch_size=settings.model.batch_size)
     outcome = validate_and_build(guidance, index, cache, embedder, settings, toolkits_file=args.toolkits,
-                                 show_progress=True)
+                                 show_progress=True, out_of_scope_dir=_out_of_scope(args, settings, guidance))
     _print_report(outcome.report)
     if outcome.index is None:
         print("index not built: fix the errors above; the previous index (if any) is unchanged", file=sys.stderr)
@@ -72,8 +80,12 @@ def run_search(args: argparse.Namespace, settings: KnowledgeSettings) -> int:
 
     guidance, index, cache = _paths(args, settings)
     service = GuidanceService.from_directory(guidance, index, cache_dir=cache, settings=settings,
-                                             toolkits_file=args.toolkits)
+                                             toolkits_file=args.toolkits,
+                                             out_of_scope_dir=_out_of_scope(args, settings, guidance))
     response = service.search(args.query, k=args.k, area=args.area)
+    if response.redirect is not None:
+        print(f"not covered by this guidance ({response.redirect.title}): {response.redirect.text}")
+        return 0
     if response.abstained:
         print("no guidance matches this question well enough (abstained)")
         return 0
@@ -106,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     for command in commands.choices.values():
         command.add_argument("--guidance", type=Path, help="guidance folder (default knowledge/guidance)")
         command.add_argument("--toolkits", type=Path, help="toolkit list (default knowledge/toolkits.yml)")
+        command.add_argument("--out-of-scope", type=Path,
+                             help="out-of-scope topics folder (default knowledge/out_of_scope with the default guidance)")
     return parser
 
 

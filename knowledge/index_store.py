@@ -1,8 +1,9 @@
 """Build the dense index and its JSON metadata, write it atomically, read and verify it.
 
 Layout: `<index>` is a symlink to `<index>.builds/<build-id>/`, which holds `manifest.json`,
-`items.json`, `chunks.json` and `dense.faiss`. A new build is written into a fresh folder and
-the symlink is replaced in one `rename`, so a reader sees either the old or the new index.
+`items.json`, `chunks.json` and `dense.faiss`, and for the out-of-scope topics `topics.json` and
+`topics.faiss` (one vector per topic text, in the order of `topics.json`). A new build is written into a
+fresh folder and the symlink is replaced in one `rename`, so a reader sees either the old or the new index.
 """
 
 import hashlib
@@ -20,10 +21,12 @@ import numpy as np
 from knowledge.chunking import Chunk, chunk_items
 from knowledge.embedding import Embedder, EmbeddingCache, EmbeddingRun, embed_chunks
 from knowledge.errors import IndexCorrupt, IndexMissing
+from knowledge.out_of_scope import OutOfScopeTopic
 from knowledge.schema import GuidanceItem
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DENSE_FILE, ITEMS_FILE, CHUNKS_FILE, MANIFEST_FILE = "dense.faiss", "items.json", "chunks.json", "manifest.json"
+TOPICS_FILE, TOPICS_DENSE_FILE = "topics.json", "topics.faiss"
 BUILDS_KEPT = 3
 
 
@@ -51,22 +54,34 @@ class GuidanceIndex:
     items: dict[str, GuidanceItem]
     chunks: list[Chunk]
     dense: faiss.Index
+    topics: dict[str, OutOfScopeTopic]
+    topic_of_row: list[str]
+    topic_dense: faiss.Index
 
 
-def content_hash(items: list[GuidanceItem] | tuple[GuidanceItem, ...]) -> str:
-    """sha256 over every item's content, independent of file order."""
-    payload = json.dumps([item.to_json() for item in sorted(items, key=lambda i: i.id)], sort_keys=True)
+def content_hash(items: list[GuidanceItem] | tuple[GuidanceItem, ...],
+                 topics: list[OutOfScopeTopic] | tuple[OutOfScopeTopic, ...] = ()) -> str:
+    """sha256 over every item's and out-of-scope topic's content, independent of file order."""
+    payload = json.dumps([item.to_json() for item in sorted(items, key=lambda i: i.id)]
+                         + [topic.to_json() for topic in sorted(topics, key=lambda t: t.id)], sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def topic_rows(topics: tuple[OutOfScopeTopic, ...] | list[OutOfScopeTopic]) -> list[Chunk]:
+    """One embeddable row per topic text (title and description, then each phrasing)."""
+    return [Chunk(item_id=topic.id, position=position, text=text, passage=text)
+            for topic in topics for position, text in enumerate(topic.texts())]
 
 
 def build_index(
     items: tuple[GuidanceItem, ...], embedder: Embedder, cache: EmbeddingCache, chunking: dict[str, int],
-    model_path: str, batch_size: int = 32, show_progress: bool = False,
+    model_path: str, batch_size: int = 32, show_progress: bool = False, topics: tuple[OutOfScopeTopic, ...] = (),
 ) -> tuple[GuidanceIndex, EmbeddingRun]:
-    """Chunk and embed validated items and build an exact `IndexFlatIP` over the chunks.
+    """Chunk and embed validated items and build an exact `IndexFlatIP` over the chunks (and one over the topics).
 
     Args:
         items: validated guidance items.
+        topics: validated out-of-scope topics, embedded into their own exact index.
         embedder: the embedding model (its `count_tokens` sizes the chunks).
         cache: embedding cache; only chunks missing from it are embedded.
         chunking: `max_tokens` and `target_tokens` for `chunk_items`.
@@ -78,16 +93,22 @@ def build_index(
         The in-memory index (not yet written) and the embedding counts.
     """
     chunks = chunk_items(items, embedder.count_tokens, chunking["max_tokens"], chunking["target_tokens"])
-    run = embed_chunks(chunks, embedder, cache, batch_size=batch_size, show_progress=show_progress)
-    dense = faiss.IndexFlatIP(embedder.dimension)
+    rows = topic_rows(topics)
+    run = embed_chunks([*chunks, *rows], embedder, cache, batch_size=batch_size, show_progress=show_progress)
+    dense, topic_dense = faiss.IndexFlatIP(embedder.dimension), faiss.IndexFlatIP(embedder.dimension)
     if len(chunks):
-        dense.add(run.vectors)
+        dense.add(run.vectors[: len(chunks)])
+    if rows:
+        topic_dense.add(run.vectors[len(chunks):])
     manifest = Manifest(
         version=FORMAT_VERSION, model_name=embedder.name, model_path=model_path, dimension=embedder.dimension,
-        content_hash=content_hash(items), chunking=dict(chunking), item_count=len(items),
+        content_hash=content_hash(items, topics), chunking=dict(chunking), item_count=len(items),
         chunk_count=len(chunks), built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), files={},
     )
-    return GuidanceIndex(manifest=manifest, items={i.id: i for i in items}, chunks=chunks, dense=dense), run
+    index = GuidanceIndex(manifest=manifest, items={i.id: i for i in items}, chunks=chunks, dense=dense,
+                          topics={t.id: t for t in topics}, topic_of_row=[row.item_id for row in rows],
+                          topic_dense=topic_dense)
+    return index, run
 
 
 def _sha256(path: Path) -> str:
@@ -115,7 +136,10 @@ def write_index(index: GuidanceIndex, index_dir: Path) -> Path:
     faiss.write_index(index.dense, str(staging / DENSE_FILE))
     _write_json(staging / ITEMS_FILE, [item.to_json() for item in index.items.values()])
     _write_json(staging / CHUNKS_FILE, [asdict(chunk) for chunk in index.chunks])
-    files = {name: _sha256(staging / name) for name in (DENSE_FILE, ITEMS_FILE, CHUNKS_FILE)}
+    faiss.write_index(index.topic_dense, str(staging / TOPICS_DENSE_FILE))
+    _write_json(staging / TOPICS_FILE, [topic.to_json() for topic in index.topics.values()])
+    files = {name: _sha256(staging / name)
+             for name in (DENSE_FILE, ITEMS_FILE, CHUNKS_FILE, TOPICS_FILE, TOPICS_DENSE_FILE)}
     _write_json(staging / MANIFEST_FILE, asdict(index.manifest) | {"files": files})
     final = builds / build_id
     staging.rename(final)
@@ -169,6 +193,8 @@ def read_index(index_dir: Path, expected_dimension: int | None = None) -> Guidan
         items = [GuidanceItem.from_json(d) for d in json.loads((folder / ITEMS_FILE).read_text(encoding="utf-8"))]
         chunks = [Chunk(**d) for d in json.loads((folder / CHUNKS_FILE).read_text(encoding="utf-8"))]
         dense = faiss.read_index(str(folder / DENSE_FILE))
+        topics = [OutOfScopeTopic.from_json(d) for d in json.loads((folder / TOPICS_FILE).read_text(encoding="utf-8"))]
+        topic_dense = faiss.read_index(str(folder / TOPICS_DENSE_FILE))
     except IndexCorrupt:
         raise
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
@@ -183,9 +209,14 @@ def read_index(index_dir: Path, expected_dimension: int | None = None) -> Guidan
     known = {item.id for item in items}
     if any(chunk.item_id not in known for chunk in chunks):
         problems.append("a chunk points to an unknown item")
+    rows = topic_rows(topics)
+    if topic_dense.ntotal != len(rows) or (rows and topic_dense.d != dense.d):
+        problems.append(f"{topic_dense.ntotal} topic vectors for {len(rows)} topic texts")
     if problems:
         raise IndexCorrupt(f"index in {folder} is inconsistent: " + "; ".join(problems))
-    return GuidanceIndex(manifest=manifest, items={i.id: i for i in items}, chunks=chunks, dense=dense)
+    return GuidanceIndex(manifest=manifest, items={i.id: i for i in items}, chunks=chunks, dense=dense,
+                         topics={t.id: t for t in topics}, topic_of_row=[row.item_id for row in rows],
+                         topic_dense=topic_dense)
 
 
 def dense_vectors(index: GuidanceIndex) -> np.ndarray:

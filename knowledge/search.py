@@ -1,4 +1,9 @@
-"""Hybrid search: dense (exact FAISS) and BM25 rankings fused by reciprocal rank, per item, with abstention."""
+"""Hybrid search: dense (exact FAISS) and BM25 rankings fused by reciprocal rank, per item, with abstention.
+
+Before searching, known abbreviations are spelled out (knowledge/synonyms.yml). Abstention has two parts:
+the top item must show enough evidence (cosine, word coverage), and no declared out-of-scope topic may match
+the question clearly better than it; in that case the response carries the topic's redirect text.
+"""
 
 import re
 from dataclasses import dataclass
@@ -11,6 +16,7 @@ from knowledge.embedding import Embedder
 from knowledge.index_store import GuidanceIndex
 from knowledge.lexical import Bm25Index, SpellingRule, tokenize
 from knowledge.settings import AbstentionSettings, SearchSettings
+from knowledge.synonyms import QueryExpander
 
 Mode = Literal["hybrid", "dense", "lexical"]
 
@@ -32,11 +38,24 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """A declared out-of-scope topic that matched the question, and where to go instead."""
+
+    topic_id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SearchResponse:
-    """Results best first; `abstained` is True (and results empty) when no item is a good enough match."""
+    """Results best first; `abstained` is True (and results empty) when no item is a good enough match.
+
+    `redirect` is set when the search abstained because the question matches a declared out-of-scope topic.
+    """
 
     results: list[SearchHit]
     abstained: bool
+    redirect: Redirect | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +94,9 @@ class GuidanceSearcher:
     """Searches one loaded index. Immutable after construction, so it is safe across threads."""
 
     def __init__(self, index: GuidanceIndex, embedder: Embedder, search: SearchSettings,
-                 abstention: AbstentionSettings) -> None:
+                 abstention: AbstentionSettings, expander: QueryExpander | None = None) -> None:
         self.index = index
+        self.expander = expander or QueryExpander()
         self.embedder = embedder
         self.settings = search
         self.abstention = abstention
@@ -128,6 +148,7 @@ class GuidanceSearcher:
             The hits (score: fused RRF score, cosine or BM25 by mode) and whether the search abstained.
         """
         eligible = np.array([self.index.items[i].applies_to(area) for i in self.item_ids], dtype=bool)
+        query = self.expander.expand(query)
         terms = self.bm25.query_terms(query)
         topic = without_place_names(query, self.settings.place_names)
         topic_vector = None
@@ -157,9 +178,27 @@ class GuidanceSearcher:
         evidence = self._evidence(query, topic, topic_vector, self.item_ids[top], float(best_cosine[top]), terms)
         if self._abstain(mode, evidence, lexical_hit=bool(best_lexical[top] > 0)):
             return SearchResponse(results=[], abstained=True)
+        redirect = self._out_of_scope(topic_vector, evidence) if mode != "lexical" else None
+        if redirect is not None:
+            return SearchResponse(results=[], abstained=True, redirect=redirect)
         chunk_strength = self._chunk_strength(mode, cosines, lexical)
         hits = [self._hit(self.item_ids[i], score, chunk_strength) for i, score in ordered[:k]]
         return SearchResponse(results=hits, abstained=False)
+
+    def _out_of_scope(self, topic_vector: np.ndarray | None, evidence: Evidence) -> Redirect | None:
+        """The declared out-of-scope topic that matches the (place-free) question clearly better than the
+        top guidance item does, if any. A top item that shares most of the question's words is kept."""
+        topics = self.index.topic_dense
+        if topic_vector is None or not topics.ntotal or evidence.coverage >= self.abstention.out_of_scope_max_coverage:
+            return None
+        scores, rows = topics.search(topic_vector.reshape(1, -1), 1)
+        cosine = float(scores[0][0])
+        if cosine < self.abstention.out_of_scope_min_cosine:
+            return None
+        if cosine - evidence.cosine < self.abstention.out_of_scope_margin:
+            return None
+        topic = self.index.topics[self.index.topic_of_row[int(rows[0][0])]]
+        return Redirect(topic_id=topic.id, title=topic.title, text=topic.redirect)
 
     def _evidence(self, query: str, topic: str, topic_vector: np.ndarray | None, item_id: str, cosine: float,
                   terms: list[str]) -> Evidence:

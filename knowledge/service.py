@@ -14,11 +14,11 @@ from pathlib import Path
 from knowledge.embedding import Embedder, SentenceTransformerEmbedder
 from knowledge.errors import IndexCorrupt, IndexMissing, IndexUnavailable, InvalidQuery
 from knowledge.index_store import content_hash, read_index
-from knowledge.pipeline import chunking_of, validate_and_build
+from knowledge.pipeline import chunking_of, out_of_scope_dir_of, validate_and_build, validate_content
 from knowledge.schema import GuidanceItem
 from knowledge.search import GuidanceSearcher, Mode, SearchResponse
 from knowledge.settings import KnowledgeSettings, load_settings
-from knowledge.validate import validate_guidance
+from knowledge.synonyms import load_synonyms
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,10 @@ class GuidanceService:
     """Search and read guidance items; rebuild the index on demand without interrupting searches."""
 
     def __init__(self, guidance_dir: Path, index_dir: Path, cache_dir: Path, settings: KnowledgeSettings,
-                 embedder: Embedder, searcher: GuidanceSearcher, toolkits_file: Path | None = None) -> None:
+                 embedder: Embedder, searcher: GuidanceSearcher, toolkits_file: Path | None = None,
+                 out_of_scope_dir: Path | None = None) -> None:
         self.guidance_dir = guidance_dir
+        self.out_of_scope_dir = out_of_scope_dir
         self.index_dir = index_dir
         self.cache_dir = cache_dir
         self.settings = settings
@@ -55,7 +57,7 @@ class GuidanceService:
     def from_directory(
         cls, guidance_dir: Path | None = None, index_dir: Path | None = None, *, cache_dir: Path | None = None,
         settings: KnowledgeSettings | None = None, embedder: Embedder | None = None,
-        toolkits_file: Path | None = None, today: date | None = None,
+        toolkits_file: Path | None = None, today: date | None = None, out_of_scope_dir: Path | None = None,
     ) -> "GuidanceService":
         """Load the index at `index_dir`, building it from `guidance_dir` when missing, corrupt or stale.
 
@@ -67,6 +69,8 @@ class GuidanceService:
             embedder: embedding model (default: the offline all-MiniLM-L6-v2, loaded once per process).
             toolkits_file: allowed toolkits (default from knowledge/settings.yml).
             today: date for overdue-review checks (default: today).
+            out_of_scope_dir: out-of-scope topics (default: the configured folder when `guidance_dir` is the
+                configured guidance, else none).
 
         Raises:
             IndexUnavailable: no usable index on disk and the guidance cannot be built (errors listed).
@@ -76,6 +80,7 @@ class GuidanceService:
         index_dir = index_dir or settings.resolve(settings.paths.index)
         cache_dir = cache_dir or settings.resolve(settings.paths.embedding_cache)
         toolkits_file = toolkits_file or settings.resolve(settings.paths.toolkits)
+        out_of_scope_dir = out_of_scope_dir or out_of_scope_dir_of(settings, guidance_dir)
         embedder = embedder or SentenceTransformerEmbedder(settings.model.name, batch_size=settings.model.batch_size)
         index = None
         try:
@@ -84,18 +89,19 @@ class GuidanceService:
             logger.info("no guidance index at %s: building it", index_dir)
         except IndexCorrupt as error:
             logger.warning("guidance index unusable (%s): rebuilding it", error)
-        report = validate_guidance(guidance_dir, toolkits_file, settings.areas, today=today)
+        report = validate_content(guidance_dir, out_of_scope_dir, toolkits_file, settings.areas, today=today,
+                                  synonyms_file=settings.resolve(settings.paths.synonyms))
         if index is not None and not report.ok:
             logger.warning("guidance has %d error(s): serving the existing index", len(report.errors))
-        elif index is None or _is_stale(index.manifest, report.items, embedder, settings):
+        elif index is None or _is_stale(index.manifest, report, embedder, settings):
             outcome = validate_and_build(guidance_dir, index_dir, cache_dir, embedder, settings,
-                                         toolkits_file=toolkits_file, today=today)
+                                         toolkits_file=toolkits_file, today=today, out_of_scope_dir=out_of_scope_dir)
             if outcome.index is None:
                 errors = [str(problem) for problem in outcome.report.errors]
                 raise IndexUnavailable("no usable guidance index and the guidance has errors:\n" + "\n".join(errors))
             index = outcome.index
-        searcher = GuidanceSearcher(index, embedder, settings.search, settings.abstention)
-        return cls(guidance_dir, index_dir, cache_dir, settings, embedder, searcher, toolkits_file)
+        searcher = _searcher(index, embedder, settings)
+        return cls(guidance_dir, index_dir, cache_dir, settings, embedder, searcher, toolkits_file, out_of_scope_dir)
 
     def search(self, query: str, k: int = 3, area: str | None = None, mode: Mode = "hybrid") -> SearchResponse:
         """Search the guidance.
@@ -135,7 +141,8 @@ class GuidanceService:
         with self._reload_lock:
             started = time.perf_counter()
             outcome = validate_and_build(self.guidance_dir, self.index_dir, self.cache_dir, self.embedder,
-                                         self.settings, toolkits_file=self.toolkits_file, today=today)
+                                         self.settings, toolkits_file=self.toolkits_file, today=today,
+                                         out_of_scope_dir=self.out_of_scope_dir)
             warnings = [str(problem) for problem in outcome.report.warnings]
             if outcome.index is None:
                 current = self._searcher.index
@@ -144,8 +151,7 @@ class GuidanceService:
                     duration_seconds=time.perf_counter() - started,
                     errors=[str(problem) for problem in outcome.report.errors], warnings=warnings,
                 )
-            self._searcher = GuidanceSearcher(outcome.index, self.embedder, self.settings.search,
-                                              self.settings.abstention)
+            self._searcher = _searcher(outcome.index, self.embedder, self.settings)
             logger.info("guidance reloaded: %d items", len(outcome.index.items))
             return ReloadReport(
                 ok=True, item_count=len(outcome.index.items), chunk_count=len(outcome.index.chunks),
@@ -154,9 +160,14 @@ class GuidanceService:
             )
 
 
-def _is_stale(manifest, items, embedder: Embedder, settings: KnowledgeSettings) -> bool:
+def _searcher(index, embedder: Embedder, settings: KnowledgeSettings) -> GuidanceSearcher:
+    synonyms = load_synonyms(settings.resolve(settings.paths.synonyms))
+    return GuidanceSearcher(index, embedder, settings.search, settings.abstention, synonyms)
+
+
+def _is_stale(manifest, report, embedder: Embedder, settings: KnowledgeSettings) -> bool:
     return (
-        manifest.content_hash != content_hash(items)
+        manifest.content_hash != content_hash(report.items, report.topics)
         or manifest.model_name != embedder.name
         or manifest.chunking != chunking_of(settings)
     )

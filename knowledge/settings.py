@@ -19,6 +19,8 @@ class PathSettings(_Strict):
     toolkits: Path
     index: Path
     embedding_cache: Path
+    out_of_scope: Path
+    synonyms: Path
 
 
 class ModelSettings(_Strict):
@@ -51,6 +53,9 @@ class AbstentionSettings(_Strict):
     min_coverage: float = Field(ge=0, le=1)
     dense_only_min_cosine: float
     lexical_only_min_coverage: float = Field(ge=0, le=1)
+    out_of_scope_min_cosine: float
+    out_of_scope_margin: float
+    out_of_scope_max_coverage: float = Field(ge=0, le=1.01)
 
 
 class KnowledgeSettings(_Strict):

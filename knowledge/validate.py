@@ -4,12 +4,15 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
 from knowledge.schema import ALL_AREAS, GuidanceFile, GuidanceItem
 from knowledge.yaml_source import FieldPath, YamlSource, YamlSyntaxError, read_yaml
+
+if TYPE_CHECKING:
+    from knowledge.out_of_scope import OutOfScopeTopic
 
 Severity = Literal["error", "warning"]
 
@@ -30,11 +33,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Every valid item and every problem found in one run."""
+    """Every valid item (and out-of-scope topic) and every problem found in one run."""
 
     items: tuple[GuidanceItem, ...]
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
+    topics: tuple["OutOfScopeTopic", ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -59,7 +63,7 @@ def field_name(path: FieldPath) -> str:
     return text or "(file)"
 
 
-def _message(error: dict) -> str:
+def pydantic_message(error: dict) -> str:
     kind, given = error["type"], error.get("input")
     if kind == "missing":
         return "missing (required field)"
@@ -92,7 +96,7 @@ def load_toolkits(toolkits_file: Path) -> tuple[set[str], list[Problem]]:
     return set(data), []
 
 
-class _FileChecker:
+class FileChecker:
     """Collects problems for one file, turning field paths into lines."""
 
     def __init__(self, shown_path: str, source: YamlSource | None) -> None:
@@ -107,7 +111,7 @@ class _FileChecker:
 
 
 def _check_context(
-    check: _FileChecker, data: dict[str, Any], folder: str | None, toolkits: set[str], areas: set[str], today: date,
+    check: FileChecker, data: dict[str, Any], folder: str | None, toolkits: set[str], areas: set[str], today: date,
     strict: bool,
 ) -> None:
     toolkit = data.get("toolkit")
@@ -144,7 +148,7 @@ def _check_file(
         return None, [Problem(shown, error.line, "yaml", f"malformed YAML: {error.problem}")], 1
     except UnicodeDecodeError:
         return None, [Problem(shown, 1, "yaml", "not UTF-8 text")], 1
-    check = _FileChecker(shown, source)
+    check = FileChecker(shown, source)
     if len(relative.parts) != 2:
         check.add((), "must sit in a toolkit folder: knowledge/guidance/<toolkit>/<slug>.yml", line=1)
     for duplicate in source.duplicates:
@@ -158,7 +162,7 @@ def _check_file(
         parsed = GuidanceFile.model_validate(source.data)
     except ValidationError as error:
         for detail in error.errors():
-            check.add(tuple(detail["loc"]), _message(detail))
+            check.add(tuple(detail["loc"]), pydantic_message(detail))
         return None, check.problems, source.line_of(("id",))
     item = GuidanceItem.from_file(parsed, os.fspath(relative))
     return item, check.problems, source.line_of(("id",))

@@ -62,6 +62,8 @@ class GuidanceSearchResponse(BaseModel):
 
     results: list[GuidanceHitOut]
     abstained: bool
+    redirect: str | None = Field(default=None, description="where to ask instead, only when the question is a topic "
+                                 "the guidance declares out of scope")
 
 
 class SourceOut(BaseModel):
@@ -107,7 +109,7 @@ def _require(service: object) -> None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "guidance search is not available")
 
 
-@router.post("/search")
+@router.post("/search", response_model_exclude_none=True)
 def search_guidance(request: GuidanceSearchRequest, service: GuidanceDep) -> GuidanceSearchResponse:
     """Search the guidance; abstains rather than return a weak match."""
     _require(service)
@@ -117,7 +119,8 @@ def search_guidance(request: GuidanceSearchRequest, service: GuidanceDep) -> Gui
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
     except IndexUnavailable:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "guidance search is not available") from None
-    return GuidanceSearchResponse(results=[_hit_out(hit) for hit in response.results], abstained=response.abstained)
+    return GuidanceSearchResponse(results=[_hit_out(hit) for hit in response.results], abstained=response.abstained,
+                                  redirect=response.redirect.text if response.redirect else None)
 
 
 @router.get("/{item_id}")
