@@ -176,11 +176,11 @@ class GuidanceSearcher:
             return SearchResponse(results=[], abstained=True)
         top = ordered[0][0]
         evidence = self._evidence(query, topic, topic_vector, self.item_ids[top], float(best_cosine[top]), terms)
-        if self._abstain(mode, evidence, lexical_hit=bool(best_lexical[top] > 0)):
-            return SearchResponse(results=[], abstained=True)
         redirect = self._out_of_scope(topic_vector, evidence) if mode != "lexical" else None
         if redirect is not None:
             return SearchResponse(results=[], abstained=True, redirect=redirect)
+        if self._abstain(mode, evidence, lexical_hit=bool(best_lexical[top] > 0)):
+            return SearchResponse(results=[], abstained=True)
         chunk_strength = self._chunk_strength(mode, cosines, lexical)
         hits = [self._hit(self.item_ids[i], score, chunk_strength) for i, score in ordered[:k]]
         return SearchResponse(results=hits, abstained=False)

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from knowledge.validate import FileChecker, Problem, display_path, pydantic_message
 from knowledge.yaml_source import YamlSyntaxError, read_yaml
@@ -18,16 +18,6 @@ class SynonymsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     terms: dict[str, str]
-
-    @field_validator("terms")
-    @classmethod
-    def _terms_are_plain(cls, value: dict[str, str]) -> dict[str, str]:
-        for key, expansion in value.items():
-            if not TERM.match(key):
-                raise ValueError(f'"{key}": write the term in lower case letters, digits, spaces or hyphens')
-            if not expansion.strip():
-                raise ValueError(f'"{key}": empty expansion')
-        return value
 
 
 @dataclass(frozen=True)
@@ -76,6 +66,11 @@ def check_synonyms(path: Path) -> tuple[QueryExpander, list[Problem]]:
         for detail in error.errors():
             check.add(tuple(detail["loc"]), pydantic_message(detail))
         return QueryExpander(), check.problems
+    for key, expansion in parsed.terms.items():
+        if not TERM.match(key):
+            check.add(("terms", key), "write the term in lower case letters, digits, spaces or hyphens")
+        elif not expansion:
+            check.add(("terms", key), "empty expansion")
     if check.problems:
         return QueryExpander(), check.problems
     return QueryExpander(tuple((key.lower(), value) for key, value in parsed.terms.items())), []

@@ -60,14 +60,15 @@ def copy_fixture_guidance(target: Path) -> Path:
 
 
 def make_service(tmp_path: Path, embedder: HashingEmbedder | None = None,
-                 settings: KnowledgeSettings | None = None) -> GuidanceService:
-    """A GuidanceService over a private copy of the fixture guidance, with the hashing embedder."""
+                 settings: KnowledgeSettings | None = None, out_of_scope_dir: Path | None = None) -> GuidanceService:
+    """A GuidanceService over a private copy of the fixture guidance, with the hashing embedder
+    (and the out-of-scope topics in `out_of_scope_dir`, if given)."""
     guidance = tmp_path / "guidance"
     if not guidance.exists():
         copy_fixture_guidance(guidance)
     return GuidanceService.from_directory(
         guidance, tmp_path / "index", cache_dir=tmp_path / "cache", settings=settings or settings_for_tests(),
-        embedder=embedder or HashingEmbedder(), toolkits_file=FIXTURE_TOOLKITS,
+        embedder=embedder or HashingEmbedder(), toolkits_file=FIXTURE_TOOLKITS, out_of_scope_dir=out_of_scope_dir,
     )
 
 
