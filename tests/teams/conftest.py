@@ -4,22 +4,15 @@ No Microsoft service is reachable: replies go to a small HTTP server on 127.0.0.
 answer 429), the bot's outbound token comes from a local provider, and Rasa answers through httpx.MockTransport.
 """
 
-import copy
 import inspect
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from microsoft_agents.hosting.core import AgentAuthConfiguration
 
@@ -30,93 +23,21 @@ from api.rasa_client import RasaClient
 from api.routes import teams
 from api.safe_reply import EmergencyLine, load_canned_replies
 from api.settings import REPO_ROOT
+from tests.teams.support import OUTBOUND_TOKEN, ConnectorStandIn, free_port, serve
 
-FIXTURES = Path(__file__).parent / "fixtures"
 LINES = (
     EmergencyLine("A child in immediate danger", "999"),
     EmergencyLine("Portsmouth: MASH (professionals)", "0845 671 0271"),
 )
-OUTBOUND_TOKEN = "stand-in-outbound-token"
-APP_ID = "3b6d2f1c-0000-4000-8000-00000000b0f1"
-TENANT_ID = "72f988bf-0000-4000-8000-00000000a001"
-
-
-def load_activity(name: str) -> dict[str, Any]:
-    """A recorded-style Teams activity from ``fixtures/<name>.json`` (a fresh copy)."""
-    return copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8")))
-
-
-@dataclass
-class ConnectorStandIn:
-    """Records what we send to ``/v3/conversations/...`` and answers 429 for the queued throttles."""
-
-    url: str = ""
-    received: list[dict[str, Any]] = field(default_factory=list)
-    throttles: list[str | None] = field(default_factory=list)  # Retry-After values, one per throttled request
-    jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
-
-    def reset(self) -> None:
-        self.received.clear()
-        self.throttles.clear()
-        self.jwks = {"keys": []}
-
-    def activities(self) -> list[dict[str, Any]]:
-        """The activities the connector accepted (throttled attempts excluded)."""
-        return [r["body"] for r in self.received if r["status"] == 200]
-
-    def app(self) -> FastAPI:
-        app = FastAPI()
-
-        @app.post("/v3/conversations/{conversation_id}/activities/{activity_id}")
-        @app.post("/v3/conversations/{conversation_id}/activities")
-        async def activities(request: Request, conversation_id: str, activity_id: str | None = None):
-            body = await request.json()
-            status = 200
-            headers: dict[str, str] = {}
-            if self.throttles:
-                status = 429
-                retry_after = self.throttles.pop(0)
-                if retry_after is not None:
-                    headers["Retry-After"] = retry_after
-            self.received.append(
-                {
-                    "path": request.url.path,
-                    "authorization": request.headers.get("authorization"),
-                    "body": body,
-                    "status": status,
-                }
-            )
-            if status == 429:
-                return JSONResponse({"error": {"code": "Throttled"}}, status_code=429, headers=headers)
-            return JSONResponse({"id": f"reply-{len(self.received)}"})
-
-        @app.get("/keys")
-        async def keys():
-            return self.jwks
-
-        return app
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def _connector_server() -> Iterator[ConnectorStandIn]:
     stand_in = ConnectorStandIn()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(stand_in.app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    stand_in.url = f"http://127.0.0.1:{port}/"
-    yield stand_in
-    server.should_exit = True
-    thread.join(timeout=5)
+    port = free_port()
+    with serve(stand_in.app(), port):
+        stand_in.url = f"http://127.0.0.1:{port}/"
+        yield stand_in
 
 
 @pytest.fixture

@@ -9,30 +9,28 @@ import json
 import time
 from typing import Any
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt import PyJWKClient
-from jwt.algorithms import RSAAlgorithm
 from microsoft_agents.hosting.core import JwtTokenValidator
 
-from tests.teams.conftest import APP_ID, OUTBOUND_TOKEN, TENANT_ID, load_activity, make_harness
+from tests.teams.conftest import make_harness
+from tests.teams.support import (
+    APP_ID,
+    BOT_FRAMEWORK_ISSUER,
+    IMPOSTOR_KEY,
+    KID,
+    OUTBOUND_TOKEN,
+    SERVICE_URL,
+    TENANT_ID,
+    load_activity,
+    public_jwks,
+    token,
+)
 
-BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 BOT_FRAMEWORK_KEYS = "https://login.botframework.com/v1/.well-known/keys"
 TENANT_ISSUER = f"https://login.microsoftonline.com/{TENANT_ID}/v2.0"
 TENANT_KEYS = f"https://login.microsoftonline.com/{TENANT_ID}/discovery/v2.0/keys"
 OTHER_TENANT = "0d9b3c2a-0000-4000-8000-00000000beef"
-SERVICE_URL = "https://smba.trafficmanager.net/emea/"
-KID = "local-test-key"
-
-
-def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-SIGNING_KEY = new_key()
-IMPOSTOR_KEY = new_key()
 
 
 class LocalKeyManager:
@@ -49,8 +47,7 @@ class LocalKeyManager:
 
 @pytest.fixture
 def keys(connector, monkeypatch) -> LocalKeyManager:
-    public = json.loads(RSAAlgorithm.to_jwk(SIGNING_KEY.public_key()))
-    connector.jwks = {"keys": [{**public, "kid": KID, "use": "sig", "alg": "RS256"}]}
+    connector.jwks = public_jwks()
     manager = LocalKeyManager(connector.url + "keys")
     monkeypatch.setattr(JwtTokenValidator, "_jwk_client_manager", manager)
     return manager
@@ -66,21 +63,6 @@ def secured(connector, keys):
         client_secret="not-used-offline",
         session_secret="test-session-secret",
     )
-
-
-def token(key=SIGNING_KEY, kid: str = KID, **overrides: Any) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": BOT_FRAMEWORK_ISSUER,
-        "aud": APP_ID,
-        "serviceurl": SERVICE_URL,
-        "iat": now - 10,
-        "nbf": now - 10,
-        "exp": now + 3600,
-    }
-    claims.update(overrides)
-    claims = {name: value for name, value in claims.items() if value is not None}
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
 
 def unsigned_token() -> str:

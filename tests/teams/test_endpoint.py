@@ -6,7 +6,8 @@ import httpx
 import pytest
 
 from api.channels.teams.cards import ADAPTIVE_CARD_CONTENT_TYPE
-from tests.teams.conftest import LINES, load_activity, make_harness, rasa_says
+from tests.teams.conftest import LINES, make_harness, rasa_says
+from tests.teams.support import load_activity
 
 QUESTION = {
     "text": "Has the child said anything about being hurt?",
