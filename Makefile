@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install lock run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu teams-package browser clean
+.PHONY: help install lock run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu bench-conversation teams-package browser clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -66,7 +66,7 @@ test-e2e: install index train browser node_modules/.installed ## End-to-end: sta
 
 test: install index train test-unit test-rasa test-e2e ## Everything CI runs: unit, Rasa data and stories, end-to-end
 
-bench: bench-retrieval bench-triage bench-nlu ## Every benchmark, printing figures
+bench: bench-retrieval bench-triage bench-conversation bench-nlu ## Every benchmark, printing figures
 
 bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hybrid
 	$(APP_PY) -m bench.retrieval
@@ -74,6 +74,9 @@ bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hyb
 bench-nlu: .venv-rasa/.installed ## NLU 3-fold cross-validation, printing intent F1 per intent
 	$(RASA) test nlu --nlu bot/nlu --config config.yml --cross-validation --folds 3 --out var/results/nlu
 	$(APP_PY) -m bench.nlu_report var/results/nlu
+
+bench-conversation: .venv/.installed ## Practitioner turns from description to route, over every vignette
+	$(APP_PY) -m bench.conversation_length
 
 bench-triage: .venv/.installed ## Route accuracy, confusion matrix and under-triage on the vignettes
 	$(APP_PY) -m bench.triage
