@@ -76,3 +76,11 @@ def test_the_model_and_index_are_built_into_the_images_as_artefacts():
     assert "python -m knowledge build" in app
     for package in ("privacy", "audit", "actions", "api", "knowledge", "pathways"):
         assert f"COPY {package} {package}" in app, f"app image lacks the {package} package"
+
+
+def test_rasa_runs_quiet_with_the_log_configuration_that_withholds_message_text():
+    rasa = (REPO_ROOT / "docker" / "rasa.Dockerfile").read_text(encoding="utf-8")
+    assert '"--quiet"' in rasa and '"--logging-config-file", "api/observability/rasa_logging.yml"' in rasa
+    config = yaml.safe_load((REPO_ROOT / "api" / "observability" / "rasa_logging.yml").read_text(encoding="utf-8"))
+    assert config["filters"]["redact_message_text"]["()"] == "api.observability.rasa_log_filter.RedactMessageText"
+    assert all("redact_message_text" in handler.get("filters", []) for handler in config["handlers"].values())

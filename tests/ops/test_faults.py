@@ -108,7 +108,10 @@ def test_rasa_slower_than_the_timeout_gives_the_safe_reply_in_time_then_recovers
     assert not recovers("hello", session)["degraded"], "did not recover after Rasa came back"
 
 
-def test_the_tracker_database_unreachable_gives_the_safe_reply_and_loses_no_stored_turn(faulty):
+def test_the_tracker_database_unreachable_keeps_answering_loses_no_stored_turn_and_logs_no_text(faulty):
+    """Rasa wraps every tracker store in its FailSafeTrackerStore: with PostgreSQL unreachable it answers from a
+    fresh in-memory tracker instead of failing, so the practitioner gets an answer (with the emergency lines),
+    not the safe reply; the turns stored before the outage are kept and the conversation goes on from them."""
     stack, proxy, database = faulty
     session = chat("hello")["session_id"]
     key = session.split(".")[0]
@@ -117,13 +120,20 @@ def test_the_tracker_database_unreachable_gives_the_safe_reply_and_loses_no_stor
     assert len(stored_before) == 2
     proxy.cut()
     try:
-        assert_safe_reply(chat("no", session))
+        during = chat("she also has bruises on her arms", session)
     finally:
         proxy.restore()
+    assert during["messages"], "no answer while the database was unreachable"
+    assert during["emergency"][0]["phone"] == "999"
     body = recovers("hello", session)
     assert not body["degraded"], "did not recover after the database came back"
     stored_after = [event for event in tracker_events(database, key) if event[0] == "user"]
     assert stored_after[:2] == stored_before, "turns stored before the outage were lost"
+    assert stored_after[-1] == ("user", "hello"), "turns after the outage are not stored again"
+    log = (stack.var_dir / "log" / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    assert "rest.message.received.timeout" in log, "the slow-Rasa test should have made Rasa log a timeout"
+    for words in ("bruises", "dirty clothes", "always hungry"):
+        assert words not in log, f"Rasa logged the practitioner's words (timeout or database error): {words!r}"
 
 
 def test_an_api_whose_guidance_cannot_be_built_still_answers_with_the_safe_reply(faulty, tmp_path):

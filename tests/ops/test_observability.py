@@ -68,3 +68,23 @@ def test_metrics_count_requests_by_route_template_and_report_rasa_down(monkeypat
     assert "hips_rasa_up 0.0" in text
     assert "hips_http_request_duration_seconds_bucket" in text
     assert "hips_retrieval_duration_seconds" in text
+
+
+RASA_TIMEOUT_LINE = json.dumps({"text": WORRY, "event": "rest.message.received.timeout", "level": "error"})
+RASA_TRACKER_ERROR = ("Error happened when trying to save conversation tracker to 'SQLTrackerStore'. Please investigate "
+                      "the following error: (psycopg2.OperationalError) server closed the connection unexpectedly\n"
+                      "[SQL: INSERT INTO events (sender_id, data) VALUES (%(sender_id)s, %(data)s)]\n"
+                      f"[parameters: {{'sender_id': 'k', 'data': '{{\"text\": \"{WORRY}\"}}'}}]\n"
+                      "(Background on this error at: https://sqlalche.me/e/14/e3q8)")
+
+
+@pytest.mark.parametrize("line", [RASA_TIMEOUT_LINE, RASA_TRACKER_ERROR], ids=["rest timeout", "tracker store error"])
+def test_rasas_log_filter_withholds_message_text_and_keeps_the_event(line):
+    from api.observability.rasa_log_filter import RedactMessageText
+
+    record = logging.LogRecord("rasa.core.channels.rest", logging.ERROR, "rest.py", 173, line, None, None)
+    assert RedactMessageText().filter(record)
+    redacted = record.getMessage()
+    for word in WORDS:
+        assert word not in redacted
+    assert "rest.message.received.timeout" in redacted or "OperationalError" in redacted
