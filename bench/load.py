@@ -45,6 +45,7 @@ class Run:
     seconds: float = 0.0
     peaks_mb: dict[str, float] = field(default_factory=dict)
     peak_total_mb: float = 0.0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -128,22 +129,32 @@ def measure(run: Run, stack: Stack, base_url: str,
     """Drive ``run`` against a started stack while sampling its memory."""
     with PeakMemory({n: p.pid for n, p in stack.processes.items()}) as memory:
         asyncio.run(drive(run, base_url, make_tasks, time_limit))
-    run.peaks_mb, run.peak_total_mb = memory.peaks_mb, memory.peak_total_mb
+    run.peaks_mb, run.peak_total_mb, run.cpu_seconds = memory.peaks_mb, memory.peak_total_mb, memory.cpu_seconds
     return run
+
+
+HEADER = (f"{'run':30} {'turns':>6} {'convs':>6} {'errors':>6} {'turns/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'peak RSS':>9}")
+
+
+def print_run(run: Run) -> None:
+    """One table row, the memory of each process and the kinds of error."""
+    print(f"{run.name:30} {len(run.latencies):6d} {run.conversations_done:6d} {len(run.errors):6d} "
+          f"{run.throughput:8.2f} {run.percentile(50) * 1000:7.0f} {run.percentile(95) * 1000:7.0f} "
+          f"{run.percentile(99) * 1000:7.0f} {run.peak_total_mb / 1024:7.2f} GB")
+    print("    peak RSS per process: " + ", ".join(f"{k} {v:.0f} MB" for k, v in run.peaks_mb.items()))
+    turns = max(1, len(run.latencies))
+    print("    CPU per turn: " + ", ".join(f"{k} {v / turns * 1000:.0f} ms" for k, v in run.cpu_seconds.items()))
+    if run.errors:
+        kinds = {kind: run.errors.count(kind) for kind in sorted(set(run.errors))}
+        print(f"    errors: {kinds}")
 
 
 def report(runs: list[Run], practitioners: int) -> bool:
     print(f"\n{practitioners} concurrent practitioners, loopback, {sys.platform}")
-    print(f"{'run':28} {'turns':>6} {'convs':>6} {'errors':>6} {'turns/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'peak RSS':>9}")
+    print(HEADER)
     for run in runs:
-        print(f"{run.name:28} {len(run.latencies):6d} {run.conversations_done:6d} {len(run.errors):6d} "
-              f"{run.throughput:8.2f} {run.percentile(50) * 1000:7.0f} {run.percentile(95) * 1000:7.0f} "
-              f"{run.percentile(99) * 1000:7.0f} {run.peak_total_mb / 1024:7.2f} GB")
-        print("    peak RSS per process: " + ", ".join(f"{k} {v:.0f} MB" for k, v in run.peaks_mb.items()))
-        if run.errors:
-            kinds = {kind: run.errors.count(kind) for kind in sorted(set(run.errors))}
-            print(f"    errors: {kinds}")
+        print_run(run)
     ours, plain = runs
     checks = [
         ("zero errors", not ours.errors, f"{len(ours.errors)} errors"),
@@ -180,6 +191,8 @@ def main() -> int:
                                           for i in range(count)], time_limit)
     finally:
         stack.stop()
+    print(HEADER)
+    print_run(ours)
     turns_per_conversation = max(1, round(len(ours.latencies) / count))
 
     print(f"== plain Rasa (`rasa init` model, REST webhook), {turns_per_conversation} turns per sender")

@@ -1,4 +1,4 @@
-"""Peak resident memory of each service (its process and children), sampled in the background."""
+"""Peak resident memory and CPU time of each service (its process and children), sampled in the background."""
 
 import threading
 
@@ -13,16 +13,37 @@ class PeakMemory:
         self.interval = interval
         self.peaks_mb: dict[str, float] = dict.fromkeys(pids, 0.0)
         self.peak_total_mb = 0.0
+        self.cpu_seconds: dict[str, float] = {}
+        self._cpu_start: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> "PeakMemory":
+        self._cpu_start = {name: self._tree_cpu(pid) for name, pid in self.pids.items()}
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.cpu_seconds = {name: self._tree_cpu(pid) - self._cpu_start[name] for name, pid in self.pids.items()}
+
+    @staticmethod
+    def _tree_cpu(pid: int) -> float:
+        """User plus system CPU seconds of a process and its children so far."""
+        try:
+            process = psutil.Process(pid)
+            tree = [process, *process.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for member in tree:
+            try:
+                times = member.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
 
     def _tree_rss_mb(self, pid: int) -> float:
         try:

@@ -30,7 +30,9 @@ def plain_rasa_spec(port: int) -> ServiceSpec:
     model = trained_plain_model()
     return ServiceSpec(
         name="plain-rasa",
-        command=[str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port), "--quiet"],
+        command=[str(RASA), "run", "--model", str(model), "--endpoints", str(PLAIN_DIR / "endpoints.yml"),
+                 "--credentials", str(PLAIN_DIR / "credentials.yml"), "--interface", "127.0.0.1",
+                 "--port", str(port), "--quiet"],
         health_url=f"http://127.0.0.1:{port}/",
         env={"RASA_TELEMETRY_ENABLED": "false"},
     )
