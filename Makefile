@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install lock run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu bench-conversation teams-package browser clean
+.PHONY: help install lock lint run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu bench-conversation teams-package browser clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ install: .venv/.installed .venv-rasa/.installed ## Create both Python environmen
 lock: ## Freeze both environments into requirements/app.txt and requirements/rasa.txt (after editing *.in)
 	$(APP_PY) -m pip freeze --exclude torch > requirements/app.txt
 	.venv-rasa/bin/python -m pip freeze > requirements/rasa.txt
+
+lint: .venv/.installed ## ruff on our Python
+	$(APP_PY) -m ruff check actions api pathways knowledge privacy audit scripts bench teams tests
 
 knowledge-check: .venv/.installed ## Validate the guidance YAML (file:line: field: problem)
 	$(APP_PY) -m knowledge check

@@ -11,7 +11,8 @@ def area_contact_lines(model: ThresholdModel, area: str | None) -> list[str]:
         door = contacts.front_door
         how = door.professionals_phone or door.public_phone or door.online_form or "see the partnership website"
         lines.append(f"{contacts.display_name}: {door.name}: {how}")
-        lines.append(f"{contacts.display_name} out of hours: {contacts.out_of_hours.name} {contacts.out_of_hours.phone}")
+        night = contacts.out_of_hours
+        lines.append(f"{contacts.display_name} out of hours: {night.name} {night.phone}")
     return lines
 
 

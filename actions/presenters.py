@@ -1,11 +1,12 @@
-"""How decisions, guidance and contacts read in the chat: plain text for every channel,
-plus a structured payload the web widget and Teams render as cards."""
+"""How guidance reads in the chat.
+
+Plain text for every channel, plus a structured card payload the web widget and Teams render.
+"""
 
 from typing import Any
 
 from knowledge.schema import GuidanceItem
 from knowledge.search import SearchHit
-
 
 
 def card_from_hit(hit: SearchHit) -> dict[str, Any]:

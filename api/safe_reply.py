@@ -25,7 +25,8 @@ class CannedReplies:
 
     def render(self, name: str, **values: object) -> BotMessage:
         """Return the canned reply ``name`` as a message, with the emergency route attached."""
-        return BotMessage(text=self.text(name, **values), custom={"type": "emergency_route", "lines": self.emergency_payload()})
+        custom = {"type": "emergency_route", "lines": self.emergency_payload()}
+        return BotMessage(text=self.text(name, **values), custom=custom)
 
     def text(self, name: str, **values: object) -> str:
         """Return the text of canned reply ``name`` with its placeholders filled."""

@@ -55,7 +55,8 @@ def turns_to_route(model: ThresholdModel, text: str, area: str | None, worried: 
 def main() -> int:
     """Print the turn distribution for cautious and worried practitioners over every vignette set."""
     model = load_model(ROOT / "pathways")
-    vignettes = [v for path in sorted((ROOT / "pathways" / "eval").glob("vignettes*.yml")) for v in load_vignettes(path)]
+    paths = sorted((ROOT / "pathways" / "eval").glob("vignettes*.yml"))
+    vignettes = [v for path in paths for v in load_vignettes(path)]
     ok = True
     for style, worried in (("cautious", False), ("worried", True)):
         counts = [turns_to_route(model, v.text, v.area, worried) for v in vignettes]

@@ -12,8 +12,9 @@ def main() -> int:
     report = json.loads((report_dir / "intent_report.json").read_text())
     print(f"{'intent':28} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
     for intent, scores in sorted(report.items()):
-        if isinstance(scores, dict) and "f1-score" in scores and intent not in {"macro avg", "weighted avg", "micro avg"}:
-            print(f"{intent:28} {scores['precision']:9.3f} {scores['recall']:7.3f} {scores['f1-score']:6.3f} {scores['support']:8}")
+        if isinstance(scores, dict) and "f1-score" in scores and not intent.endswith(" avg"):
+            print(f"{intent:28} {scores['precision']:9.3f} {scores['recall']:7.3f} "
+                  f"{scores['f1-score']:6.3f} {scores['support']:8}")
     for average in ("macro avg", "weighted avg"):
         if average in report:
             print(f"{average:28} {'':9} {'':7} {report[average]['f1-score']:6.3f}")

@@ -66,7 +66,9 @@ async def chat(body: ChatRequest, service: ChatServiceDep, replies: RepliesDep, 
     text = body.message.strip()
     if not text or len(text) > settings.max_message_chars:
         message = replies.render("invalid_message", max_chars=settings.max_message_chars)
-        return ChatResponse(session_id=session_id, messages=[_message_out(message)], degraded=False, emergency=emergency)
+        return ChatResponse(
+            session_id=session_id, messages=[_message_out(message)], degraded=False, emergency=emergency
+        )
     turn = await service.handle(session_key, text)
     return ChatResponse(
         session_id=session_id,

@@ -5,15 +5,16 @@ import asyncio
 import pytest
 
 from actions.emergency import ActionEmergencyResponse
-from actions.triage import ActionTriageConcern
 from actions.runtime import threshold_model
+from actions.triage import ActionTriageConcern
 from pathways.engine import assess_case
-from tests.actions.support import customs, make_tracker, texts
+from tests.actions.support import make_tracker, texts
 
 
 @pytest.mark.parametrize("area", [None, "southampton", "portsmouth", "hampshire", "isle_of_wight"])
 def test_the_emergency_response_gives_999_and_the_mash_line_for_any_area(dispatcher, area):
-    asyncio.run(ActionEmergencyResponse().run(dispatcher, make_tracker(text="he's in danger", intent="emergency", area=area), {}))
+    tracker = make_tracker(text="he's in danger", intent="emergency", area=area)
+    asyncio.run(ActionEmergencyResponse().run(dispatcher, tracker, {}))
     text = texts(dispatcher)[0]
     assert text.startswith("If a child is in immediate danger, call 999 now")
     areas = [area] if area else list(threshold_model().areas)

@@ -6,7 +6,6 @@ from actions.threshold_questions import ActionAskPendingAnswer, ValidateThreshol
 from tests.actions.support import make_tracker, texts
 
 
-
 async def ask(dispatcher, **slots):
     return await ActionAskPendingAnswer().run(dispatcher, make_tracker(**slots), {})
 
@@ -50,8 +49,8 @@ def test_a_bad_answer_is_explained_and_asked_again_without_losing_earlier_answer
 
 def test_area_and_age_answers_fill_their_own_slots(dispatcher):
     form = ValidateThresholdForm()
-    assert form.validate_pending_answer("portsmouth", dispatcher, make_tracker(answers={}, pending_question="area"), {})[
-        "area"] == "portsmouth"
+    area = form.validate_pending_answer("portsmouth", dispatcher, make_tracker(answers={}, pending_question="area"), {})
+    assert area["area"] == "portsmouth"
     assert form.validate_pending_answer("he is 7", dispatcher, make_tracker(answers={}, pending_question="age"), {})[
         "age"] == 7
 

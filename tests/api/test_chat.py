@@ -14,7 +14,10 @@ from api.routes import chat
 from api.safe_reply import EmergencyLine, load_canned_replies
 from api.settings import REPO_ROOT, Settings, get_settings
 
-LINES = (EmergencyLine("A child in immediate danger", "999"), EmergencyLine("Portsmouth: MASH (professionals)", "0845 671 0271"))
+LINES = (
+    EmergencyLine("A child in immediate danger", "999"),
+    EmergencyLine("Portsmouth: MASH (professionals)", "0845 671 0271"),
+)
 
 
 def rasa_answering(handler):
@@ -106,7 +109,8 @@ def test_malformed_bodies_are_refused_with_422(payload):
 
 def test_identifying_details_are_scrubbed_before_rasa_sees_them_and_the_practitioner_is_told():
     client, seen = make_client(ok)
-    body = client.post("/api/v1/chat", json={"message": "Liam Smith (7), DOB 03/04/2018, NHS 485 777 3456 is hungry"}).json()
+    message = "Liam Smith (7), DOB 03/04/2018, NHS 485 777 3456 is hungry"
+    body = client.post("/api/v1/chat", json={"message": message}).json()
     sent = seen[0]["message"]
     for fragment in ("Liam", "03/04/2018", "485 777 3456"):
         assert fragment not in sent

@@ -26,7 +26,8 @@ def converse(send, first_message: str) -> tuple[list[list[dict]], dict | None]:
     """Describe a worry, then answer every question until a recommendation arrives."""
     turns = [send(first_message)]
     for _ in range(MAX_TURNS):
-        recommendation = next((m["custom"] for m in turns[-1] if (m.get("custom") or {}).get("type") == "recommendation"), None)
+        customs = [m.get("custom") or {} for m in turns[-1]]
+        recommendation = next((c for c in customs if c.get("type") == "recommendation"), None)
         if recommendation:
             return turns, recommendation
         question = next((m for m in reversed(turns[-1]) if m.get("buttons") or m.get("text", "").endswith("?")), None)
@@ -66,13 +67,14 @@ def test_fastapi_chat_endpoint_holds_the_same_conversation(stack: Stack, ports: 
         session["id"] = body["session_id"]
         return body["messages"]
 
-    turns, recommendation = converse(send, "I'm worried a 14 year old keeps going missing and comes back with new phones and cash")
+    worry = "I'm worried a 14 year old keeps going missing and comes back with new phones and cash"
+    turns, recommendation = converse(send, worry)
     assert recommendation is not None
     assert recommendation["route"] in {"mash", "emergency"}, "exploitation with missing episodes must not go below MASH"
 
 
 def test_emergency_language_gets_999_at_once(stack: Stack, ports: Ports):
-    body = httpx.post(f"http://127.0.0.1:{ports.api}/api/v1/chat", json={"message": "the child is in danger now"}, timeout=60).json()
+    body = _chat(ports, "the child is in danger now")
     assert "999" in body["messages"][0]["text"]
 
 
