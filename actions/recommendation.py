@@ -77,7 +77,6 @@ class ActionRecommendRoute(Action):
         for card in cards:
             dispatcher.utter_message(text="Guidance: " + guidance_text(card))
         summary = decision_summary(headline, reasons, list(decision.next_steps), cards)
-        dispatcher.utter_message(text=reply("summary_offer"))
         payload: dict[str, Any] = {
             "type": "recommendation",
             "route": decision.route,
@@ -93,6 +92,7 @@ class ActionRecommendRoute(Action):
             "headline": headline,
             "judgement_note": reply("judgement_note"),
             "summary": summary,
+            "summary_offer": reply("summary_offer"),
         }
         dispatcher.utter_message(json_message=payload)
         return [SlotSet("route", decision.route)]

@@ -2,6 +2,7 @@
 
 import logging
 
+from api.health_probe import HealthProbe
 from api.messages import BotMessage, ChatTurn
 from api.rasa_client import DialogueUnavailable, RasaClient
 from api.safe_reply import CannedReplies
@@ -17,9 +18,15 @@ class ChatService:
     the practitioner gets the fixed safe reply with the emergency route, never silence.
     """
 
-    def __init__(self, rasa: RasaClient, replies: CannedReplies) -> None:
+    def __init__(self, rasa: RasaClient, replies: CannedReplies, actions: HealthProbe | None = None) -> None:
         self._rasa = rasa
         self._replies = replies
+        self._actions = actions
+
+    async def _converse(self, session_key: str, text: str) -> tuple[BotMessage, ...]:
+        if self._actions is not None and not await self._actions.is_up():
+            raise DialogueUnavailable("action server down")
+        return await self._rasa.send(session_key, text)
 
     async def handle(self, session_key: str, text: str) -> ChatTurn:
         """Return the bot's answer to ``text`` in the conversation ``session_key``.
@@ -34,7 +41,7 @@ class ChatService:
             labels = ", ".join(kind.label for kind in found)
             warning = (BotMessage(text=self._replies.text("identifying_details", found=labels)),)
         try:
-            messages = await self._rasa.send(session_key, text)
+            messages = await self._converse(session_key, text)
         except DialogueUnavailable as exc:
             # The reason names the failure only; never the message text.
             logger.warning("dialogue unavailable, sent safe reply: %s", exc)

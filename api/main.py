@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from api.channels.teams.agent import build_teams_bot
 from api.channels.teams.settings import get_teams_settings
 from api.chat_service import ChatService
+from api.health_probe import HealthProbe
 from api.emergency import emergency_lines
 from api.rasa_client import RasaClient
 from api.routes import admin, chat, guidance, health, pathways, teams, triage, web
@@ -29,11 +30,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.threshold_model = load_model(settings.pathways_dir)
     state.replies = load_canned_replies(settings.replies_file, emergency_lines(state.threshold_model))
     state.rasa_client = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
-    state.chat_service = ChatService(state.rasa_client, state.replies)
+    state.actions_probe = HealthProbe(settings.actions_health_url)
+    state.chat_service = ChatService(state.rasa_client, state.replies, state.actions_probe)
     state.teams_bot = build_teams_bot(get_teams_settings(), state.chat_service, state.replies)
     state.guidance = _load_guidance(settings) if settings.load_guidance else None
     yield
     await state.rasa_client.close()
+    await state.actions_probe.close()
 
 
 def _load_guidance(settings: Settings) -> GuidanceService | None:

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = Field(default=15.0, gt=0)
+    actions_health_url: str = "http://127.0.0.1:5055/health"
     guidance_dir: Path = REPO_ROOT / "knowledge" / "guidance"
     index_dir: Path = REPO_ROOT / "var" / "index"
     pathways_dir: Path = REPO_ROOT / "pathways"

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.chat_service import ChatService
 from api.deps import get_canned_replies, get_chat_service
+from api.health_probe import HealthProbe
 from api.rasa_client import RasaClient
 from api.routes import chat
 from api.safe_reply import EmergencyLine, load_canned_replies
@@ -24,7 +25,7 @@ def rasa_answering(handler):
     return RasaClient("http://rasa.test", 2.0, transport=httpx.MockTransport(handler))
 
 
-def make_client(handler) -> tuple[TestClient, list[dict]]:
+def make_client(handler, actions_up: bool = True) -> tuple[TestClient, list[dict]]:
     seen: list[dict] = []
 
     def recording(request: httpx.Request) -> httpx.Response:
@@ -32,7 +33,9 @@ def make_client(handler) -> tuple[TestClient, list[dict]]:
         return handler(request)
 
     replies = load_canned_replies(REPO_ROOT / "api" / "replies.yml", LINES)
-    service = ChatService(rasa_answering(recording), replies)
+    probe = HealthProbe("http://actions.test/health", transport=httpx.MockTransport(
+        lambda request: httpx.Response(200 if actions_up else 503)))
+    service = ChatService(rasa_answering(recording), replies, probe)
     app = FastAPI()
     app.include_router(chat.router)
     app.dependency_overrides[get_chat_service] = lambda: service
@@ -117,3 +120,11 @@ def test_identifying_details_are_scrubbed_before_rasa_sees_them_and_the_practiti
     assert "hungry" in sent
     assert "identifying details" in body["messages"][0]["text"]
     assert body["messages"][1]["text"] == "Is the child in immediate danger?"
+
+
+def test_action_server_down_gets_the_safe_reply_without_touching_the_conversation():
+    client, seen = make_client(ok, actions_up=False)
+    body = client.post("/api/v1/chat", json={"message": "I'm worried about a pupil"}).json()
+    assert body["degraded"] is True
+    assert "999" in body["messages"][0]["text"]
+    assert seen == [], "the turn must not reach Rasa half-processed"
