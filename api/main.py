@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from api.channels.teams.agent import build_teams_bot
 from api.channels.teams.settings import get_teams_settings
 from api.chat_service import ChatService
-from api.health_probe import HealthProbe
 from api.emergency import emergency_lines
+from api.health_probe import HealthProbe
 from api.rasa_client import RasaClient
 from api.routes import admin, chat, guidance, health, pathways, teams, triage, web
 from api.safe_reply import load_canned_replies
