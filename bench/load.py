@@ -62,7 +62,8 @@ def answer_for(messages: list[dict]) -> str | None:
     if question is None:
         return None
     buttons = question.get("buttons") or []
-    return next((b["payload"] for b in buttons if b["title"].lower() == "no"), buttons[0]["payload"] if buttons else "8")
+    first = buttons[0]["payload"] if buttons else "8"
+    return next((b["payload"] for b in buttons if b["title"].lower() == "no"), first)
 
 
 async def timed(run: Run, call: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response | None:
@@ -172,7 +173,8 @@ def report(runs: list[Run], practitioners: int) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--practitioners", type=int, default=20, help=f"concurrent practitioners, 1..{MAX_PRACTITIONERS}")
+    parser.add_argument("--practitioners", type=int, default=20,
+                        help=f"concurrent practitioners, 1..{MAX_PRACTITIONERS}")
     parser.add_argument("--time-limit", type=float, default=300, help="seconds per measured run (at most 900)")
     args = parser.parse_args()
     count = max(1, min(args.practitioners, MAX_PRACTITIONERS))
@@ -195,9 +197,10 @@ def main() -> int:
     print_run(ours)
     turns_per_conversation = max(1, round(len(ours.latencies) / count))
 
-    print(f"== plain Rasa (`rasa init` model, REST webhook), {turns_per_conversation} turns per sender")
+    print(f"== plain Rasa (`rasa init` model, REST webhook, SQLite tracker store), "
+          f"{turns_per_conversation} turns per sender")
     plain = Run("plain Rasa REST webhook")
-    plain_stack = Stack([plain_rasa_spec(PLAIN_PORT)], var_dir)
+    plain_stack = Stack([plain_rasa_spec(PLAIN_PORT, var_dir)], var_dir)
     plain_stack.start()
     try:
         plain_stack.wait_healthy(timeout_seconds=600)

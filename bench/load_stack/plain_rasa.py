@@ -25,14 +25,17 @@ def trained_plain_model() -> Path:
     return sorted((PLAIN_DIR / "models").glob("*.tar.gz"))[-1]
 
 
-def plain_rasa_spec(port: int) -> ServiceSpec:
-    """The plain model served the way ours is: REST channel, in-memory tracker, --quiet."""
+def plain_rasa_spec(port: int, var_dir: Path) -> ServiceSpec:
+    """The plain model served the way ours is: REST channel, SQL tracker store on SQLite, --quiet."""
     model = trained_plain_model()
+    endpoints = var_dir / "plain_endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  url: sqlite:///{var_dir / 'plain_tracker.db'}\n",
+                         encoding="utf-8")
     return ServiceSpec(
         name="plain-rasa",
-        command=[str(RASA), "run", "--model", str(model), "--endpoints", str(PLAIN_DIR / "endpoints.yml"),
+        command=[str(RASA), "run", "--model", str(model), "--endpoints", str(endpoints),
                  "--credentials", str(PLAIN_DIR / "credentials.yml"), "--interface", "127.0.0.1",
                  "--port", str(port), "--quiet"],
         health_url=f"http://127.0.0.1:{port}/",
-        env={"RASA_TELEMETRY_ENABLED": "false"},
+        env={"RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
     )
