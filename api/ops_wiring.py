@@ -21,8 +21,11 @@ from audit.store import AuditStore
 
 
 def install_operations(app: FastAPI, settings: Any) -> OperationsSettings:
-    """Register the operations routers and middleware on ``app``; return the configuration used."""
+    """Register the operations routers and middleware on ``app`` (once); return the configuration used."""
     config = OperationsSettings.from_settings(settings)
+    if getattr(app.state, "operations_installed", False):
+        return config
+    app.state.operations_installed = True
     if config.json_logs:
         configure_json_logging(config.log_level)
     app.include_router(ops.router)
