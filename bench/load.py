@@ -12,7 +12,6 @@ zero errors, throughput >= 80% of plain Rasa's, p95 <= 1.5x plain Rasa's, whole 
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
@@ -67,6 +66,7 @@ def answer_for(messages: list[dict]) -> str | None:
 
 
 async def timed(run: Run, call: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response | None:
+    """Make one call; record its latency, or the error kind and None."""
     started = time.perf_counter()
     try:
         response = await call()
@@ -85,7 +85,8 @@ async def practitioner(client: httpx.AsyncClient, run: Run, worry: str, deadline
         if time.monotonic() > deadline:
             run.errors.append("time limit")
             return
-        response = await timed(run, lambda: client.post("/api/v1/chat", json={"message": text, "session_id": session}))
+        turn = {"message": text, "session_id": session}
+        response = await timed(run, lambda turn=turn: client.post("/api/v1/chat", json=turn))
         if response is None:
             return
         body = response.json()
@@ -118,6 +119,7 @@ async def plain_sender(client: httpx.AsyncClient, run: Run, sender: str, turns: 
 
 async def drive(run: Run, base_url: str, make_tasks: Callable[[httpx.AsyncClient, float], list[Awaitable[None]]],
                 time_limit: float) -> None:
+    """Run every task against ``base_url`` with one shared connection pool, timing the whole run."""
     limits = httpx.Limits(max_connections=MAX_PRACTITIONERS, max_keepalive_connections=MAX_PRACTITIONERS)
     async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
         started = time.monotonic()
@@ -152,6 +154,7 @@ def print_run(run: Run) -> None:
 
 
 def report(runs: list[Run], practitioners: int) -> bool:
+    """Print both runs and the targets; True when every target is met."""
     print(f"\n{practitioners} concurrent practitioners, loopback, {sys.platform}")
     print(HEADER)
     for run in runs:
@@ -172,6 +175,7 @@ def report(runs: list[Run], practitioners: int) -> bool:
 
 
 def main() -> int:
+    """Measure our stack, then plain Rasa, and report; exit status 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--practitioners", type=int, default=20,
                         help=f"concurrent practitioners, 1..{MAX_PRACTITIONERS}")

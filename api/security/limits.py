@@ -137,8 +137,7 @@ class RequestLimitsMiddleware:
                                           max_bytes=self.max_body_bytes))
 
     def _allow(self, scope: Scope, body: bytes) -> tuple[bool, int]:
-        """A verified session counts against its own allowance; a message starting a conversation
-        against its address's (higher) allowance for new conversations."""
+        """Count one chat message: against its verified session, else against its address's new conversations."""
         try:
             session_id = json.loads(body).get("session_id")
         except (ValueError, AttributeError):

@@ -4,7 +4,6 @@ import dataclasses
 from pathlib import Path
 
 from scripts.stack import Ports, ServiceSpec, service_specs
-
 from tests.ops.stores import REDIS_HOST, REDIS_PORT
 
 RASA_LOGGING = "api/observability/rasa_logging.yml"

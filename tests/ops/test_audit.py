@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.sessions import issue_session_id
+from api.settings import REPO_ROOT
 from audit.store import AuditRejected, AuditStore, conversation_ref, record_recommendation
 from pathways.engine import assess_case
 from pathways.loader import load_model
-from api.settings import REPO_ROOT
 from tests.ops.harness import ADMIN_TOKEN, SESSION_SECRET, ops_client, rasa_asks
 
 PRACTITIONER_TEXT = "Amelia Hartley (DOB 03/04/2015) said her stepdad hits her"
@@ -72,7 +72,8 @@ def test_feedback_over_http_and_the_csv_export_hold_no_practitioner_words(monkey
     with ops_client(monkeypatch, tmp_path, rasa_asks) as client:
         session_id = client.post("/api/v1/chat", json={"message": PRACTITIONER_TEXT}).json()["session_id"]
         key = session_id.split(".")[0]
-        assert client.post("/api/v1/feedback", json={"session_id": session_id, "feedback": "helpful"}).status_code == 404
+        before = client.post("/api/v1/feedback", json={"session_id": session_id, "feedback": "helpful"})
+        assert before.status_code == 404
         record_recommendation(conversation=key, area="isle_of_wight", route="mash", level=4,
                               rules_fired=["physical-abuse-disclosure"], guidance_ids=["mash-making-a-contact"],
                               path=tmp_path / "audit.db")
@@ -83,6 +84,7 @@ def test_feedback_over_http_and_the_csv_export_hold_no_practitioner_words(monkey
         exported = client.get("/api/v1/admin/audit.csv", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert ok.status_code == 200 and forged.status_code == 404 and free_text.status_code == 422
     rows = list(csv.DictReader(io.StringIO(exported.text)))
-    assert [(r["area"], r["route"], r["level"], r["feedback"]) for r in rows] == [("isle_of_wight", "mash", "4", "helpful")]
+    stored = [(r["area"], r["route"], r["level"], r["feedback"]) for r in rows]
+    assert stored == [("isle_of_wight", "mash", "4", "helpful")]
     for word in ("Amelia", "Hartley", "03/04/2015", "stepdad", key, SESSION_SECRET):
         assert word not in exported.text

@@ -13,7 +13,6 @@ import shutil
 import signal
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,7 +20,15 @@ import pytest
 from api.settings import REPO_ROOT
 from scripts.stack import Ports, ServiceSpec, Stack
 from tests.ops.services import scaled_specs
-from tests.ops.stores import PG_HOST, PG_PORT, PG_USER, create_database, drop_database, require_postgres_and_redis, tracker_events
+from tests.ops.stores import (
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
+    create_database,
+    drop_database,
+    require_postgres_and_redis,
+    tracker_events,
+)
 from tests.ops.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

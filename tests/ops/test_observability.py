@@ -71,8 +71,9 @@ def test_metrics_count_requests_by_route_template_and_report_rasa_down(monkeypat
 
 
 RASA_TIMEOUT_LINE = json.dumps({"text": WORRY, "event": "rest.message.received.timeout", "level": "error"})
-RASA_TRACKER_ERROR = ("Error happened when trying to save conversation tracker to 'SQLTrackerStore'. Please investigate "
-                      "the following error: (psycopg2.OperationalError) server closed the connection unexpectedly\n"
+RASA_TRACKER_ERROR = ("Error happened when trying to save conversation tracker to 'SQLTrackerStore'. "
+                      "Please investigate the following error: (psycopg2.OperationalError) "
+                      "server closed the connection unexpectedly\n"
                       "[SQL: INSERT INTO events (sender_id, data) VALUES (%(sender_id)s, %(data)s)]\n"
                       f"[parameters: {{'sender_id': 'k', 'data': '{{\"text\": \"{WORRY}\"}}'}}]\n"
                       "(Background on this error at: https://sqlalche.me/e/14/e3q8)")

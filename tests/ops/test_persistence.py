@@ -13,8 +13,16 @@ import pytest
 from scripts.stack import Ports, Stack
 from tests.ops.conversation import cautious_answer, question_in, rest_sender
 from tests.ops.services import scaled_specs
-from tests.ops.stores import (PG_HOST, PG_PORT, PG_USER, create_database, drop_database, flush_redis_db,
-                              require_postgres_and_redis, tracker_events)
+from tests.ops.stores import (
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
+    create_database,
+    drop_database,
+    flush_redis_db,
+    require_postgres_and_redis,
+    tracker_events,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
