@@ -3,7 +3,14 @@
 Written by the action server (``record_recommendation``), read and exported by the API.
 """
 
-from audit.store import FEEDBACK_VALUES, AuditRow, AuditStore, conversation_ref, default_audit_path, record_recommendation
+from audit.store import (
+    FEEDBACK_VALUES,
+    AuditRow,
+    AuditStore,
+    conversation_ref,
+    default_audit_path,
+    record_recommendation,
+)
 
 __all__ = ["FEEDBACK_VALUES", "AuditRow", "AuditStore", "conversation_ref", "default_audit_path",
            "record_recommendation"]
