@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install lock lint run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu bench-conversation teams-package browser clean
+.PHONY: help install lock lint run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu bench-conversation bench-load bench-turns audit teams-package browser clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -80,6 +80,15 @@ bench-nlu: .venv-rasa/.installed ## NLU 3-fold cross-validation, printing intent
 
 bench-conversation: .venv/.installed ## Practitioner turns from description to route, over every vignette
 	$(APP_PY) -m bench.conversation_length
+
+bench-load: install index train ## Load: 20 concurrent practitioners through the chat API beside plain Rasa
+	$(APP_PY) -m bench.load
+
+bench-turns: install index train ## Bot turn latency with one practitioner, beside a plain Rasa turn
+	$(APP_PY) -m bench.load --practitioners 1 --time-limit 60
+
+audit: .venv/.installed ## Known vulnerabilities in the pinned dependencies (pip-audit; needs api.osv.dev)
+	.venv/bin/pip-audit --progress-spinner off --no-deps --disable-pip -r requirements/app.txt -r requirements/rasa.txt
 
 bench-triage: .venv/.installed ## Route accuracy, confusion matrix and under-triage on the vignettes
 	$(APP_PY) -m bench.triage

@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import reply
+from audit import record_feedback
 
 FEEDBACK_BY_INTENT = {"feedback_helpful": "helpful", "feedback_not_helpful": "not_helpful"}
 
@@ -18,5 +19,7 @@ class ActionRecordFeedback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         verdict = FEEDBACK_BY_INTENT.get((tracker.latest_message.get("intent") or {}).get("name", ""))
+        if verdict is not None:
+            record_feedback(conversation=tracker.sender_id, feedback=verdict)
         dispatcher.utter_message(text=reply("feedback_thanks"))
         return [SlotSet("feedback", verdict)]

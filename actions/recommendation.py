@@ -12,6 +12,7 @@ from actions.contacts import area_contact_lines
 from actions.presenters import bullet_list, card_from_hit, card_from_item, guidance_text
 from actions.replies import reply
 from actions.runtime import guidance_service, threshold_model
+from audit import record_recommendation
 
 
 def _latest_description(tracker: Tracker) -> str:
@@ -60,6 +61,9 @@ class ActionRecommendRoute(Action):
         model = threshold_model()
         case = case_from_slots(tracker)
         decision = assess(model, case)
+        record_recommendation(conversation=tracker.sender_id, area=case.area, route=decision.route,
+                              level=decision.level, rules_fired=[r.id for r in decision.fired],
+                              guidance_ids=list(decision.guidance_ids))
         reasons = [rule.description for rule in decision.fired]
         level_name = ""
         if decision.contacts is not None and decision.level:

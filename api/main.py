@@ -11,6 +11,7 @@ from api.channels.teams.settings import get_teams_settings
 from api.chat_service import ChatService
 from api.emergency import emergency_lines
 from api.health_probe import HealthProbe
+from api.ops_wiring import install_operations
 from api.rasa_client import RasaClient
 from api.routes import admin, chat, guidance, health, pathways, teams, triage, web
 from api.safe_reply import load_canned_replies
@@ -53,6 +54,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="HIPS safeguarding assistant", version="0.1.0", lifespan=lifespan)
     for module in (health, chat, guidance, pathways, triage, admin, web, teams):
         app.include_router(module.router)
+    install_operations(app, get_settings())
     return app
 
 

@@ -20,7 +20,7 @@ def verify_session_id(secret: str, session_id: str) -> str | None:
     key, dot, signature = session_id.partition(".")
     if not dot or not key or not signature:
         return None
-    if not hmac.compare_digest(signature, _signature(secret, key)):
+    if not hmac.compare_digest(signature.encode(), _signature(secret, key).encode()):
         return None
     return key
 

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     session_secret: str = "change-me-in-production"
     max_message_chars: int = Field(default=2000, gt=0)
     load_guidance: bool = True
+    cors_origins: list[str] = []
+    max_body_bytes: int = Field(default=65536, gt=0)
+    chat_messages_per_minute: int = Field(default=30, gt=0)
+    new_conversations_per_minute: int = Field(default=300, gt=0)
+    audit_db: Path = REPO_ROOT / "var" / "audit.db"
+    json_logs: bool = True
+    log_level: str = "INFO"
 
 
 @lru_cache

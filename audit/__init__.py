@@ -9,8 +9,9 @@ from audit.store import (
     AuditStore,
     conversation_ref,
     default_audit_path,
+    record_feedback,
     record_recommendation,
 )
 
 __all__ = ["FEEDBACK_VALUES", "AuditRow", "AuditStore", "conversation_ref", "default_audit_path",
-           "record_recommendation"]
+           "record_feedback", "record_recommendation"]

@@ -150,6 +150,19 @@ class AuditStore:
         return out.getvalue()
 
 
+def record_feedback(*, conversation: str, feedback: str, path: Path | None = None) -> bool:
+    """Attach feedback to the conversation's latest recommendation; never raises.
+
+    Returns:
+        True when stored; False when there was no recommendation, the value was refused or the store failed.
+    """
+    try:
+        return AuditStore(path or default_audit_path()).add_feedback(conversation, feedback)
+    except (AuditRejected, sqlite3.Error, OSError) as error:
+        logger.warning("audit feedback not stored: %s", type(error).__name__)
+        return False
+
+
 def record_recommendation(*, conversation: str, area: str | None, route: str, level: int | None,
                           rules_fired: Iterable[str], guidance_ids: Iterable[str], path: Path | None = None) -> bool:
     """Store one recommendation in the audit trail; never raises (the practitioner's answer comes first).

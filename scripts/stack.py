@@ -47,6 +47,7 @@ class ServiceSpec:
 def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
     """The three services with the embedded defaults (SQLite tracker store, local index)."""
     tracker_url = os.environ.get("TRACKER_URL", f"sqlite:///{var_dir / 'rasa' / 'tracker.db'}")
+    audit_db = os.environ.get("HIPS_AUDIT_DB", str(var_dir / "audit.db"))
     return [
         ServiceSpec(
             name="actions",
@@ -54,13 +55,14 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
                      "--port", str(ports.actions), "--quiet"],
             health_url=f"http://127.0.0.1:{ports.actions}/health",
             # No progress bars: tqdm's lock would fix multiprocessing to "fork" and Sanic then refuses to start.
-            env={"HIPS_ACTIONS_PRELOAD": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"},
+            env={"HIPS_ACTIONS_PRELOAD": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1", "HIPS_AUDIT_DB": audit_db},
         ),
         ServiceSpec(
             name="rasa",
             command=[str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", "models/hips.tar.gz",
                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                     "--interface", "127.0.0.1", "--port", str(ports.rasa), "--quiet"],
+                     "--interface", "127.0.0.1", "--port", str(ports.rasa), "--quiet",
+                     "--logging-config-file", "api/observability/rasa_logging.yml"],
             health_url=f"http://127.0.0.1:{ports.rasa}/",
             env={
                 "ACTION_ENDPOINT_URL": os.environ.get(
@@ -83,7 +85,7 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
                      "--host", "127.0.0.1", "--port", str(ports.api), "--no-access-log"],
             health_url=f"http://127.0.0.1:{ports.api}/health",
             env={"HIPS_RASA_URL": f"http://127.0.0.1:{ports.rasa}", "HIPS_PORT": str(ports.api),
-                 "HIPS_ACTIONS_HEALTH_URL": f"http://127.0.0.1:{ports.actions}/health"},
+                 "HIPS_ACTIONS_HEALTH_URL": f"http://127.0.0.1:{ports.actions}/health", "HIPS_AUDIT_DB": audit_db},
         ),
     ]
 

@@ -128,3 +128,10 @@ def test_action_server_down_gets_the_safe_reply_without_touching_the_conversatio
     assert body["degraded"] is True
     assert "999" in body["messages"][0]["text"]
     assert seen == [], "the turn must not reach Rasa half-processed"
+
+
+def test_a_session_id_with_non_ascii_characters_is_treated_as_forged_not_a_crash():
+    client, _ = make_client(ok)
+    response = client.post("/api/v1/chat", json={"message": "hello", "session_id": "abc.\u00e9\u00e9"})
+    assert response.status_code == 200
+    assert response.json()["session_id"] != "abc.\u00e9\u00e9"
