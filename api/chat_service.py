@@ -1,8 +1,9 @@
 """One chat service for every channel: send a practitioner's message to Rasa, answer safely on failure."""
 
 import logging
+from collections.abc import Sequence
 
-from api.health_probe import HealthProbe
+from api.health_probe import HealthProbe, TcpProbe
 from api.messages import BotMessage, ChatTurn
 from api.rasa_client import DialogueUnavailable, RasaClient
 from api.safe_reply import CannedReplies
@@ -18,14 +19,16 @@ class ChatService:
     the practitioner gets the fixed safe reply with the emergency route, never silence.
     """
 
-    def __init__(self, rasa: RasaClient, replies: CannedReplies, actions: HealthProbe | None = None) -> None:
+    def __init__(self, rasa: RasaClient, replies: CannedReplies,
+                 probes: Sequence[HealthProbe | TcpProbe] = ()) -> None:
         self._rasa = rasa
         self._replies = replies
-        self._actions = actions
+        self._probes = tuple(probes)
 
     async def _converse(self, session_key: str, text: str) -> tuple[BotMessage, ...]:
-        if self._actions is not None and not await self._actions.is_up():
-            raise DialogueUnavailable("action server down")
+        for probe in self._probes:
+            if not await probe.is_up():
+                raise DialogueUnavailable(f"{probe.name} down")
         return await self._rasa.send(session_key, text)
 
     async def handle(self, session_key: str, text: str) -> ChatTurn:

@@ -1,38 +1,82 @@
-"""A cached health probe of a dependency the dialogue engine cannot report on itself.
+"""Cached health probes of dependencies the dialogue engine does not report on itself.
 
 Rasa answers a turn even when the action server is down (it logs the failed action and may fall back to a
-canned response), so the chat service checks the action server's ``/health`` before each turn.
+canned response), and answers from an empty in-memory conversation when its tracker database is unreachable
+(its FailSafeTrackerStore). So the chat service checks both before each turn and, if either is down, sends
+the safe reply instead of a confusing answer.
 """
 
+import asyncio
 import time
+from urllib.parse import urlsplit
 
 import httpx
 
 
-class HealthProbe:
-    """Answers "is it up?" from ``GET <url>``, remembering the answer for ``cache_seconds``."""
+class _CachedProbe:
+    """Remembers the last answer for ``cache_seconds`` so a busy service probes rarely."""
 
-    def __init__(self, url: str, timeout_seconds: float = 1.0, cache_seconds: float = 2.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._url = url
+    def __init__(self, name: str, cache_seconds: float) -> None:
+        self.name = name
         self._cache_seconds = cache_seconds
-        self._client = httpx.AsyncClient(timeout=timeout_seconds, transport=transport)
         self._checked_at = float("-inf")
         self._up = False
 
+    async def _check(self) -> bool:
+        raise NotImplementedError
+
     async def is_up(self) -> bool:
-        """True when the dependency answered 200 within the timeout (recently, or now)."""
+        """True when the dependency answered within the timeout (recently, or now)."""
         now = time.monotonic()
-        if now - self._checked_at < self._cache_seconds:
-            return self._up
-        try:
-            response = await self._client.get(self._url)
-            self._up = response.status_code == 200
-        except httpx.HTTPError:
-            self._up = False
-        self._checked_at = now
+        if now - self._checked_at >= self._cache_seconds:
+            self._up = await self._check()
+            self._checked_at = now
         return self._up
+
+    async def close(self) -> None:
+        """Release what the probe holds."""
+
+
+class HealthProbe(_CachedProbe):
+    """Up when ``GET <url>`` answers 200."""
+
+    def __init__(self, url: str, timeout_seconds: float = 1.0, cache_seconds: float = 2.0,
+                 transport: httpx.AsyncBaseTransport | None = None, name: str = "action server") -> None:
+        super().__init__(name, cache_seconds)
+        self._url = url
+        self._client = httpx.AsyncClient(timeout=timeout_seconds, transport=transport)
+
+    async def _check(self) -> bool:
+        try:
+            return (await self._client.get(self._url)).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     async def close(self) -> None:
         """Release the connection pool."""
         await self._client.aclose()
+
+
+class TcpProbe(_CachedProbe):
+    """Up when a TCP connection to ``host:port`` opens (a database we have no driver for)."""
+
+    def __init__(self, host: str, port: int, timeout_seconds: float = 1.0, cache_seconds: float = 2.0,
+                 name: str = "tracker database") -> None:
+        super().__init__(name, cache_seconds)
+        self._host, self._port, self._timeout = host, port, timeout_seconds
+
+    async def _check(self) -> bool:
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(self._host, self._port), self._timeout)
+        except (OSError, TimeoutError):
+            return False
+        writer.close()
+        return True
+
+
+def tracker_database_probe(tracker_url: str) -> TcpProbe | None:
+    """A probe of the tracker database named by an SQLAlchemy URL; None for SQLite or no URL."""
+    parts = urlsplit(tracker_url)
+    if not tracker_url or parts.scheme.startswith("sqlite") or not parts.hostname:
+        return None
+    return TcpProbe(parts.hostname, parts.port or 5432)

@@ -10,7 +10,7 @@ from api.channels.teams.agent import build_teams_bot
 from api.channels.teams.settings import get_teams_settings
 from api.chat_service import ChatService
 from api.emergency import emergency_lines
-from api.health_probe import HealthProbe
+from api.health_probe import HealthProbe, tracker_database_probe
 from api.ops_wiring import install_operations
 from api.rasa_client import RasaClient
 from api.routes import admin, chat, guidance, health, pathways, teams, triage, web
@@ -32,7 +32,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.replies = load_canned_replies(settings.replies_file, emergency_lines(state.threshold_model))
     state.rasa_client = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     state.actions_probe = HealthProbe(settings.actions_health_url)
-    state.chat_service = ChatService(state.rasa_client, state.replies, state.actions_probe)
+    state.tracker_probe = tracker_database_probe(settings.tracker_url)
+    probes = [p for p in (state.actions_probe, state.tracker_probe) if p is not None]
+    state.chat_service = ChatService(state.rasa_client, state.replies, probes)
     state.teams_bot = build_teams_bot(get_teams_settings(), state.chat_service, state.replies)
     state.guidance = _load_guidance(settings) if settings.load_guidance else None
     yield

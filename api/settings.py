@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = Field(default=15.0, gt=0)
     actions_health_url: str = "http://127.0.0.1:5055/health"
+    # The tracker store URL Rasa uses (TRACKER_URL); when it names a server, the chat probes it before each turn.
+    tracker_url: str = Field(default="", validation_alias="TRACKER_URL")
     guidance_dir: Path = REPO_ROOT / "knowledge" / "guidance"
     index_dir: Path = REPO_ROOT / "var" / "index"
     pathways_dir: Path = REPO_ROOT / "pathways"

@@ -85,7 +85,8 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
                      "--host", "127.0.0.1", "--port", str(ports.api), "--no-access-log"],
             health_url=f"http://127.0.0.1:{ports.api}/health",
             env={"HIPS_RASA_URL": f"http://127.0.0.1:{ports.rasa}", "HIPS_PORT": str(ports.api),
-                 "HIPS_ACTIONS_HEALTH_URL": f"http://127.0.0.1:{ports.actions}/health", "HIPS_AUDIT_DB": audit_db},
+                 "HIPS_ACTIONS_HEALTH_URL": f"http://127.0.0.1:{ports.actions}/health", "HIPS_AUDIT_DB": audit_db,
+                 "TRACKER_URL": tracker_url},
         ),
     ]
 

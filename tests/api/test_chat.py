@@ -35,7 +35,7 @@ def make_client(handler, actions_up: bool = True) -> tuple[TestClient, list[dict
     replies = load_canned_replies(REPO_ROOT / "api" / "replies.yml", LINES)
     probe = HealthProbe("http://actions.test/health", transport=httpx.MockTransport(
         lambda request: httpx.Response(200 if actions_up else 503)))
-    service = ChatService(rasa_answering(recording), replies, probe)
+    service = ChatService(rasa_answering(recording), replies, [probe])
     app = FastAPI()
     app.include_router(chat.router)
     app.dependency_overrides[get_chat_service] = lambda: service
@@ -135,3 +135,20 @@ def test_a_session_id_with_non_ascii_characters_is_treated_as_forged_not_a_crash
     response = client.post("/api/v1/chat", json={"message": "hello", "session_id": "abc.\u00e9\u00e9"})
     assert response.status_code == 200
     assert response.json()["session_id"] != "abc.\u00e9\u00e9"
+
+
+def test_the_tracker_database_probe_follows_the_tracker_url():
+    from api.health_probe import tracker_database_probe
+
+    assert tracker_database_probe("sqlite:///var/rasa/tracker.db") is None
+    assert tracker_database_probe("") is None
+    probe = tracker_database_probe("postgresql://rasa:secret@db.internal:6543/rasa")
+    assert probe is not None and (probe._host, probe._port) == ("db.internal", 6543)
+
+
+def test_an_unreachable_tracker_database_is_reported_down():
+    import asyncio
+
+    from api.health_probe import TcpProbe
+
+    assert asyncio.run(TcpProbe("127.0.0.1", 9, timeout_seconds=0.5).is_up()) is False

@@ -39,4 +39,5 @@ def scaled_specs(ports: Ports, var_dir: Path, tracker_url: str, lock_db: int | N
                             health_url=f"http://127.0.0.1:{port}/")
         for n, port in enumerate(extra_rasa_ports)
     ]
-    return [specs["actions"], rasa, *extra, specs["api"]]
+    api = dataclasses.replace(specs["api"], env={**specs["api"].env, "TRACKER_URL": tracker_url})
+    return [specs["actions"], rasa, *extra, api]

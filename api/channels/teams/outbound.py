@@ -1,4 +1,4 @@
-"""The bot's internal messages as the activities Teams expects: cards for questions and structured payloads, text otherwise."""
+"""The bot's internal messages as Teams activities: cards for questions and payloads, text otherwise."""
 
 from typing import Any
 
