@@ -85,7 +85,7 @@ bench-load: install index train ## Load: 20 concurrent practitioners through the
 	$(APP_PY) -m bench.load
 
 bench-turns: install index train ## Bot turn latency with one practitioner, beside a plain Rasa turn
-	$(APP_PY) -m bench.load --practitioners 1 --time-limit 60
+	$(APP_PY) -m bench.load --practitioners 1 --conversations 12 --time-limit 120 --turn-p95-ms 300
 
 audit: .venv/.installed ## Known vulnerabilities in the pinned dependencies (pip-audit; needs api.osv.dev)
 	.venv/bin/pip-audit --progress-spinner off --no-deps --disable-pip -r requirements/app.txt -r requirements/rasa.txt
