@@ -1,9 +1,9 @@
 """Command line for guidance authors and operators: check, build, search, reload.
 
-    python -m knowledge check [--strict] [--guidance DIR] [--out-of-scope DIR]
-    python -m knowledge build [--guidance DIR] [--index DIR] [--cache DIR]
-    python -m knowledge search "query" [--area X] [--k N]
-    python -m knowledge reload
+python -m knowledge check [--strict] [--guidance DIR] [--out-of-scope DIR]
+python -m knowledge build [--guidance DIR] [--index DIR] [--cache DIR]
+python -m knowledge search "query" [--area X] [--k N]
+python -m knowledge reload
 """
 
 import argparse
@@ -43,7 +43,8 @@ def _out_of_scope(args: argparse.Namespace, settings: KnowledgeSettings, guidanc
 
 def run_check(args: argparse.Namespace, settings: KnowledgeSettings) -> int:
     """Validate the guidance, out-of-scope topics and synonyms; exit status 1 on any error (overdue reviews
-    count with --strict)."""
+    count with --strict).
+    """
     guidance, _, _ = _paths(args, settings)
     report = validate_content(guidance, _out_of_scope(args, settings, guidance),
                               args.toolkits or settings.resolve(settings.paths.toolkits), settings.areas,

@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import faiss
@@ -103,7 +103,7 @@ def build_index(
     manifest = Manifest(
         version=FORMAT_VERSION, model_name=embedder.name, model_path=model_path, dimension=embedder.dimension,
         content_hash=content_hash(items, topics), chunking=dict(chunking), item_count=len(items),
-        chunk_count=len(chunks), built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), files={},
+        chunk_count=len(chunks), built_at=datetime.now(UTC).isoformat(timespec="seconds"), files={},
     )
     index = GuidanceIndex(manifest=manifest, items={i.id: i for i in items}, chunks=chunks, dense=dense,
                           topics={t.id: t for t in topics}, topic_of_row=[row.item_id for row in rows],
@@ -130,7 +130,7 @@ def write_index(index: GuidanceIndex, index_dir: Path) -> Path:
         The build folder now served.
     """
     builds = index_dir.parent / f"{index_dir.name}.builds"
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     staging = builds / f".{build_id}.partial"
     staging.mkdir(parents=True)
     faiss.write_index(index.dense, str(staging / DENSE_FILE))

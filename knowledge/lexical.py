@@ -117,7 +117,8 @@ class Bm25Index:
 
     def correct(self, term: str) -> str:
         """Return `term` if the index knows it, else the closest known term within the allowed
-        edits (ties: the more common term), else `term` unchanged."""
+        edits (ties: the more common term), else `term` unchanged.
+        """
         limit = self.spelling.max_edits(term)
         if term in self.postings or limit == 0:
             return term

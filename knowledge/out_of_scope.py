@@ -12,8 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from knowledge.schema import ID_PATTERN
-from knowledge.validate import FileChecker, Problem, display_path, pydantic_message
-from knowledge.yaml_source import YamlSyntaxError, read_yaml
+from knowledge.validate import Problem, display_path, is_checkable, open_mapping_file, pydantic_message
 
 
 class OutOfScopeFile(BaseModel):
@@ -78,19 +77,11 @@ class OutOfScopeTopic:
 
 
 def _check_topic_file(file: Path, folder: Path) -> tuple[OutOfScopeTopic | None, list[Problem], int]:
-    shown = display_path(file)
-    try:
-        source = read_yaml(file.read_text(encoding="utf-8"))
-    except YamlSyntaxError as error:
-        return None, [Problem(shown, error.line, "yaml", f"malformed YAML: {error.problem}")], 1
-    except UnicodeDecodeError:
-        return None, [Problem(shown, 1, "yaml", "not UTF-8 text")], 1
-    check = FileChecker(shown, source)
-    for duplicate in source.duplicates:
-        check.add(duplicate.path, f"duplicate key (first at line {duplicate.first_line})", line=duplicate.line)
-    if not isinstance(source.data, dict):
-        check.add((), "empty file" if source.data is None else "not a mapping of fields", line=1)
+    check = open_mapping_file(file)
+    if not is_checkable(check):
         return None, check.problems, 1
+    source = check.source
+    assert source is not None
     try:
         parsed = OutOfScopeFile.model_validate(source.data)
     except ValidationError as error:

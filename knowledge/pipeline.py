@@ -57,7 +57,8 @@ def validate_content(
 
 def out_of_scope_dir_of(settings: KnowledgeSettings, guidance_dir: Path) -> Path | None:
     """The configured out-of-scope folder when `guidance_dir` is the configured guidance, else None
-    (other guidance folders, such as test fixtures, pass their topics folder explicitly)."""
+    (other guidance folders, such as test fixtures, pass their topics folder explicitly).
+    """
     if guidance_dir.resolve() == settings.resolve(settings.paths.guidance).resolve():
         return settings.resolve(settings.paths.out_of_scope)
     return None

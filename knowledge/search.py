@@ -187,7 +187,8 @@ class GuidanceSearcher:
 
     def _out_of_scope(self, topic_vector: np.ndarray | None, evidence: Evidence) -> Redirect | None:
         """The declared out-of-scope topic that matches the (place-free) question clearly better than the
-        top guidance item does, if any. A top item that shares most of the question's words is kept."""
+        top guidance item does, if any. A top item that shares most of the question's words is kept.
+        """
         topics = self.index.topic_dense
         if topic_vector is None or not topics.ntotal or evidence.coverage >= self.abstention.out_of_scope_max_coverage:
             return None

@@ -64,6 +64,7 @@ def field_name(path: FieldPath) -> str:
 
 
 def pydantic_message(error: dict) -> str:
+    """One pydantic error detail as a sentence for a YAML author (no pydantic jargon)."""
     kind, given = error["type"], error.get("input")
     if kind == "missing":
         return "missing (required field)"
@@ -110,6 +111,35 @@ class FileChecker:
         self.problems.append(Problem(self.shown_path, line, field_name(path), message, severity))
 
 
+def open_mapping_file(file: Path) -> FileChecker:
+    """Read one YAML file for checking: syntax, text encoding, duplicate keys and a top-level mapping.
+
+    Returns:
+        The file's checker; its ``source`` is None (or its data not a mapping) when checking cannot go on,
+        and its problems then say why.
+    """
+    shown = display_path(file)
+    try:
+        source = read_yaml(file.read_text(encoding="utf-8"))
+    except (YamlSyntaxError, UnicodeDecodeError) as error:
+        unreadable = FileChecker(shown, None)
+        line, problem = (error.line, f"malformed YAML: {error.problem}") if isinstance(error, YamlSyntaxError) else (
+            1, "not UTF-8 text")
+        unreadable.problems.append(Problem(shown, line, "yaml", problem))
+        return unreadable
+    check = FileChecker(shown, source)
+    for duplicate in source.duplicates:
+        check.add(duplicate.path, f"duplicate key (first at line {duplicate.first_line})", line=duplicate.line)
+    if not isinstance(source.data, dict):
+        check.add((), "empty file" if source.data is None else "not a mapping of fields", line=1)
+    return check
+
+
+def is_checkable(check: FileChecker) -> bool:
+    """True when the file parsed to a mapping, so its fields can be checked."""
+    return check.source is not None and isinstance(check.source.data, dict)
+
+
 def _check_context(
     check: FileChecker, data: dict[str, Any], folder: str | None, toolkits: set[str], areas: set[str], today: date,
     strict: bool,
@@ -140,22 +170,14 @@ def _check_context(
 def _check_file(
     file: Path, guidance_dir: Path, toolkits: set[str], areas: set[str], today: date, strict: bool
 ) -> tuple[GuidanceItem | None, list[Problem], int]:
-    shown = display_path(file)
     relative = file.relative_to(guidance_dir)
-    try:
-        source = read_yaml(file.read_text(encoding="utf-8"))
-    except YamlSyntaxError as error:
-        return None, [Problem(shown, error.line, "yaml", f"malformed YAML: {error.problem}")], 1
-    except UnicodeDecodeError:
-        return None, [Problem(shown, 1, "yaml", "not UTF-8 text")], 1
-    check = FileChecker(shown, source)
+    check = open_mapping_file(file)
     if len(relative.parts) != 2:
         check.add((), "must sit in a toolkit folder: knowledge/guidance/<toolkit>/<slug>.yml", line=1)
-    for duplicate in source.duplicates:
-        check.add(duplicate.path, f"duplicate key (first at line {duplicate.first_line})", line=duplicate.line)
-    if not isinstance(source.data, dict):
-        check.add((), "empty file" if source.data is None else "not a mapping of fields", line=1)
+    if not is_checkable(check):
         return None, check.problems, 1
+    source = check.source
+    assert source is not None
     folder = relative.parts[0] if len(relative.parts) == 2 else None
     _check_context(check, source.data, folder, toolkits, areas, today, strict)
     try:
