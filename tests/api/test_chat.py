@@ -152,3 +152,30 @@ def test_an_unreachable_tracker_database_is_reported_down():
     from api.health_probe import TcpProbe
 
     assert asyncio.run(TcpProbe("127.0.0.1", 9, timeout_seconds=0.5).is_up()) is False
+
+
+def test_a_database_that_accepts_connections_but_never_answers_is_reported_down():
+    import asyncio
+
+    from api.health_probe import POSTGRES_SSL_REQUEST, TcpProbe
+
+    async def scenario() -> tuple[bool, bool]:
+        async def silent(reader, writer):
+            await asyncio.sleep(5)
+
+        async def answering(reader, writer):
+            await reader.readexactly(8)
+            writer.write(b"N")
+            await writer.drain()
+
+        results = []
+        for handler in (silent, answering):
+            server = await asyncio.start_server(handler, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+            results.append(await TcpProbe("127.0.0.1", port, hello=POSTGRES_SSL_REQUEST, timeout_seconds=0.3).is_up())
+            server.close()
+        return results[0], results[1]
+
+    silent_up, answering_up = asyncio.run(scenario())
+    assert silent_up is False
+    assert answering_up is True

@@ -41,6 +41,11 @@ class TcpProxy:
                 client, _ = server.accept()
             except OSError:
                 return
+            if self._server is not server:
+                # Cut: closing a listener does not wake a thread blocked in accept(), and the kernel keeps
+                # queueing connections for it; refuse them here so a cut really cuts new connections too.
+                client.close()
+                return
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
