@@ -83,7 +83,7 @@ def parse_answer(model: ThresholdModel, question: Question, raw: Any, case: Case
     else:
         value = _choice_value(question, text)
         if value is None:
-            labels = ", ".join(o.label or o.value.replace("_", " ") for o in question.options)
+            labels = ", ".join(o.label for o in question.options)
             raise AnswerError(f"Sorry, I need one of these answers: {labels}.")
     if question.id == "area":
         updated = Case(area=value, age=case.age, answers=case.answers)

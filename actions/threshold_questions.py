@@ -11,18 +11,15 @@ from actions.answers import AnswerError, case_from_slots, next_question, parse_a
 from actions.runtime import threshold_model
 
 FORM_SLOT = "pending_answer"
-DEFAULT_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
-
-
-def option_label(option: Any) -> str:
-    """The button title: the option's own label, else a plain word for yes / no / not sure."""
-    return option.label or DEFAULT_LABELS.get(option.value, option.value.replace("_", " ").capitalize())
 
 
 def _buttons(question: Any) -> list[dict[str, str]]:
-    """Buttons whose payloads fill the form slot directly (typed answers work too)."""
+    """Buttons whose payloads fill the form slot directly (typed answers work too).
+
+    Every option has a label: the pathways loader gives yes / no / not sure theirs.
+    """
     return [
-        {"title": option_label(option), "payload": f'/inform{{"{FORM_SLOT}":"{option.value}"}}'}
+        {"title": option.label, "payload": f'/inform{{"{FORM_SLOT}":"{option.value}"}}'}
         for option in question.options
     ]
 
