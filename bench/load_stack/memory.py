@@ -1,6 +1,7 @@
 """Peak resident memory and CPU time of each service (its process and children), sampled in the background."""
 
 import threading
+from collections.abc import Callable
 
 import psutil
 
@@ -29,8 +30,8 @@ class PeakMemory:
         self.cpu_seconds = {name: self._tree_cpu(pid) - self._cpu_start[name] for name, pid in self.pids.items()}
 
     @staticmethod
-    def _tree_cpu(pid: int) -> float:
-        """User plus system CPU seconds of a process and its children so far."""
+    def _sum_over_tree(pid: int, measure: Callable[[psutil.Process], float]) -> float:
+        """``measure`` summed over a process and its children; processes that have gone count 0."""
         try:
             process = psutil.Process(pid)
             tree = [process, *process.children(recursive=True)]
@@ -39,25 +40,18 @@ class PeakMemory:
         total = 0.0
         for member in tree:
             try:
-                times = member.cpu_times()
-                total += times.user + times.system
+                total += measure(member)
             except psutil.NoSuchProcess:
                 pass
         return total
 
+    @classmethod
+    def _tree_cpu(cls, pid: int) -> float:
+        """User plus system CPU seconds of a process and its children so far."""
+        return cls._sum_over_tree(pid, lambda p: sum(p.cpu_times()[:2]))  # user + system
+
     def _tree_rss_mb(self, pid: int) -> float:
-        try:
-            process = psutil.Process(pid)
-            tree = [process, *process.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return 0.0
-        total = 0
-        for member in tree:
-            try:
-                total += member.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        return total / 2**20
+        return self._sum_over_tree(pid, lambda p: p.memory_info().rss) / 2**20
 
     def _run(self) -> None:
         while True:
