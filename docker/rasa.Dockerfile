@@ -9,9 +9,11 @@ COPY endpoints.yml credentials.yml ./
 # The log filter that withholds message text (standard library only; ADR 0007).
 COPY api/__init__.py api/__init__.py
 COPY api/observability/__init__.py api/observability/rasa_log_filter.py api/observability/rasa_logging.yml api/observability/
+# `rasa run` with the schema-check cache and SQL pre-ping (ADR 0009).
+COPY rasa_runtime rasa_runtime
 COPY models/hips.tar.gz models/hips.tar.gz
 RUN useradd --create-home --uid 10001 rasa && chown -R rasa /app
 USER rasa
 EXPOSE 5005
 # --quiet and the redacting log configuration: no message text in Rasa's log (checked in tests/ops).
-CMD ["rasa", "run", "--model", "models/hips.tar.gz", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--port", "5005", "--quiet", "--logging-config-file", "api/observability/rasa_logging.yml"]
+CMD ["python", "-m", "rasa_runtime", "run", "--model", "models/hips.tar.gz", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--port", "5005", "--quiet", "--logging-config-file", "api/observability/rasa_logging.yml"]

@@ -51,15 +51,18 @@ def service_specs(ports: Ports, var_dir: Path) -> list[ServiceSpec]:
     return [
         ServiceSpec(
             name="actions",
-            command=[str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+            # One process: rasa-sdk's own app and options without a second, duplicate worker (ADR 0009).
+            command=[str(ROOT / ".venv/bin/python"), "-m", "scripts.action_server", "--actions", "actions",
                      "--port", str(ports.actions), "--quiet"],
             health_url=f"http://127.0.0.1:{ports.actions}/health",
             # No progress bars: tqdm's lock would fix multiprocessing to "fork" and Sanic then refuses to start.
-            env={"HIPS_ACTIONS_PRELOAD": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1", "HIPS_AUDIT_DB": audit_db},
+            env={"SANIC_HOST": "127.0.0.1", "HIPS_ACTIONS_PRELOAD": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+                 "HIPS_AUDIT_DB": audit_db},
         ),
         ServiceSpec(
             name="rasa",
-            command=[str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", "models/hips.tar.gz",
+            # rasa_runtime = `rasa run` with the schema-check cache and SQL pre-ping installed (ADR 0009).
+            command=[str(ROOT / ".venv-rasa/bin/python"), "-m", "rasa_runtime", "run", "--model", "models/hips.tar.gz",
                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                      "--interface", "127.0.0.1", "--port", str(ports.rasa), "--quiet",
                      "--logging-config-file", "api/observability/rasa_logging.yml"],
