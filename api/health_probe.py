@@ -38,19 +38,35 @@ class _CachedProbe:
 
 
 class HealthProbe(_CachedProbe):
-    """Up when ``GET <url>`` answers 200."""
+    """Up when ``GET <url>`` answers 200, or is busy for less than ``busy_grace_seconds`` since it last did.
+
+    A server that accepts the connection but is too busy to answer in time counts as up for a while. Under
+    load the action server's event loop may be running other practitioners' actions for longer than the
+    probe's timeout; calling it down then would send safe replies to every practitioner at the busiest
+    moment, although Rasa would get its answer a moment later (and the chat's own Rasa timeout still bounds
+    the wait). Refused or reset connections, error statuses and a server silent for longer than the grace
+    period are down.
+    """
 
     def __init__(self, url: str, timeout_seconds: float = 1.0, cache_seconds: float = 1.0,
-                 transport: httpx.AsyncBaseTransport | None = None, name: str = "action server") -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, name: str = "action server",
+                 busy_grace_seconds: float = 30.0) -> None:
         super().__init__(name, cache_seconds)
         self._url = url
         self._client = httpx.AsyncClient(timeout=timeout_seconds, transport=transport)
+        self._busy_grace_seconds = busy_grace_seconds
+        self._answered_at = float("-inf")
 
     async def _check(self) -> bool:
         try:
-            return (await self._client.get(self._url)).status_code == 200
+            up = (await self._client.get(self._url)).status_code == 200
+        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
+            return time.monotonic() - self._answered_at < self._busy_grace_seconds
         except httpx.HTTPError:
             return False
+        if up:
+            self._answered_at = time.monotonic()
+        return up
 
     async def close(self) -> None:
         """Release the connection pool."""
