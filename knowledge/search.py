@@ -1,8 +1,11 @@
-"""Hybrid search: dense (exact FAISS) and BM25 rankings fused by reciprocal rank, per item, with abstention.
+"""Hybrid search: dense (exact FAISS) and BM25 (title-boosted) scores fused per item, with abstention.
 
-Before searching, known abbreviations are spelled out (knowledge/synonyms.yml). Abstention has two parts:
-the top item must show enough evidence (cosine, word coverage), and no declared out-of-scope topic may match
-the question clearly better than it; in that case the response carries the topic's redirect text.
+Before searching, known abbreviations are spelled out (knowledge/synonyms.yml). Hybrid ranking adds to each
+item's best chunk cosine a share of its BM25 score relative to the best item's. In hybrid mode a calibrated
+logistic model (knowledge/abstention_model.yml, ADR 0008) decides whether to abstain, from evidence features
+including the closest declared out-of-scope topic, whose redirect text the response then carries; without a
+model (and in the dense/lexical benchmark modes) the threshold rules in settings decide. A question matching a
+safety pattern (a disclosure, immediate danger) is never abstained on.
 """
 
 import re
