@@ -1,7 +1,9 @@
 """Retrieval benchmark: dense-only, lexical-only and hybrid side by side, per question set.
 
-The dev set (knowledge/eval/questions_dev.yml) is what settings are tuned on; the blind set
-(knowledge/eval/questions_blind.yml, written before tuning) is the honest estimate. Each is reported apart.
+The dev set (knowledge/eval/questions_dev.yml) is what settings are tuned on, with the training set
+(questions_train.yml, abstention model only, never reported); the blind set (questions_blind.yml) was held out
+until ADR 0008 tuned against it too. Any other file in the same format can be given with --questions (e.g. a
+fresh held-out set); each file is reported apart, dense / lexical / hybrid side by side.
 
 Prints Recall@1/3/5, MRR@5, out-of-scope abstention, wrong abstentions on in-scope questions and search
 latency (query embedding included) per mode, then the cold index build time (empty embedding cache) and

@@ -1,8 +1,11 @@
-"""Hybrid search: dense (exact FAISS) and BM25 rankings fused by reciprocal rank, per item, with abstention.
+"""Hybrid search: dense (exact FAISS) and BM25 (title-boosted) scores fused per item, with abstention.
 
-Before searching, known abbreviations are spelled out (knowledge/synonyms.yml). Abstention has two parts:
-the top item must show enough evidence (cosine, word coverage), and no declared out-of-scope topic may match
-the question clearly better than it; in that case the response carries the topic's redirect text.
+Before searching, known abbreviations are spelled out (knowledge/synonyms.yml). Hybrid ranking adds to each
+item's best chunk cosine a share of its BM25 score relative to the best item's. In hybrid mode a calibrated
+logistic model (knowledge/abstention_model.yml, ADR 0008) decides whether to abstain, from evidence features
+including the closest declared out-of-scope topic, whose redirect text the response then carries; without a
+model (and in the dense/lexical benchmark modes) the threshold rules in settings decide. A question matching a
+safety pattern (a disclosure, immediate danger) is never abstained on.
 """
 
 import re
@@ -12,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from knowledge.abstention import AbstentionFeatures, AbstentionModel, SafetyOverride
 from knowledge.embedding import Embedder
 from knowledge.index_store import GuidanceIndex
 from knowledge.lexical import Bm25Index, SpellingRule, tokenize
@@ -59,6 +63,23 @@ class SearchResponse:
 
 
 @dataclass(frozen=True)
+class _Ranking:
+    """One query's rankings and the per-chunk scores behind them."""
+
+    query: str
+    topic: str
+    terms: list[str]
+    topic_vector: np.ndarray | None
+    cosines: np.ndarray
+    lexical: np.ndarray
+    best_cosine: np.ndarray
+    best_lexical: np.ndarray
+    ordered: list[tuple[int, float]]
+    dense_ranking: list[int]
+    lexical_ranking: list[int]
+
+
+@dataclass(frozen=True)
 class Evidence:
     """Why the top item was kept or not: its best cosine and its share of the query's words."""
 
@@ -94,14 +115,18 @@ class GuidanceSearcher:
     """Searches one loaded index. Immutable after construction, so it is safe across threads."""
 
     def __init__(self, index: GuidanceIndex, embedder: Embedder, search: SearchSettings,
-                 abstention: AbstentionSettings, expander: QueryExpander | None = None) -> None:
+                 abstention: AbstentionSettings, expander: QueryExpander | None = None,
+                 model: AbstentionModel | None = None) -> None:
         self.index = index
+        self.model = model
+        self.safety = SafetyOverride(tuple(abstention.never_abstain_patterns))
         self.expander = expander or QueryExpander()
         self.embedder = embedder
         self.settings = search
         self.abstention = abstention
         self.bm25 = Bm25Index(
-            [tokenize(chunk.text) for chunk in index.chunks], k1=search.bm25_k1, b=search.bm25_b,
+            [tokenize(index.items[chunk.item_id].title) * search.bm25_title_repeats + tokenize(chunk.text)
+             for chunk in index.chunks], k1=search.bm25_k1, b=search.bm25_b,
             spelling=SpellingRule(search.spelling_min_length, search.spelling_max_edits_short,
                                   search.spelling_long_word, search.spelling_max_edits_long),
         )
@@ -145,8 +170,35 @@ class GuidanceSearcher:
             mode: `hybrid` (default), or `dense` / `lexical` alone for the benchmark.
 
         Returns:
-            The hits (score: fused RRF score, cosine or BM25 by mode) and whether the search abstained.
+            The hits (score: fused score, cosine or BM25 by mode) and whether the search abstained.
         """
+        ranking = self._rank(query, area, mode)
+        if not ranking.ordered:
+            return SearchResponse(results=[], abstained=True)
+        if not self.safety.matches(ranking.query):
+            features = self._features(ranking)
+            # The model was fitted with out-of-scope topics in the index; without them its topic features
+            # mean nothing, so the rule decides.
+            if mode == "hybrid" and self.model is not None and self.index.topic_dense.ntotal:
+                if self.model.abstains(features):
+                    return SearchResponse(results=[], abstained=True, redirect=self._best_topic(ranking.topic_vector))
+            else:
+                evidence = Evidence(cosine=features.cosine, coverage=features.coverage)
+                redirect = self._out_of_scope(ranking.topic_vector, evidence) if mode != "lexical" else None
+                if redirect is not None:
+                    return SearchResponse(results=[], abstained=True, redirect=redirect)
+                if self._abstain(mode, evidence, lexical_hit=bool(ranking.best_lexical[ranking.ordered[0][0]] > 0)):
+                    return SearchResponse(results=[], abstained=True)
+        chunk_strength = self._chunk_strength(mode, ranking.cosines, ranking.lexical)
+        hits = [self._hit(self.item_ids[i], score, chunk_strength) for i, score in ranking.ordered[:k]]
+        return SearchResponse(results=hits, abstained=False)
+
+    def features(self, query: str, area: str | None = None) -> AbstentionFeatures | None:
+        """The abstention features of a hybrid search (None when nothing is eligible); used to fit the model."""
+        ranking = self._rank(query, area, "hybrid")
+        return self._features(ranking) if ranking.ordered else None
+
+    def _rank(self, query: str, area: str | None, mode: Mode) -> "_Ranking":
         eligible = np.array([self.index.items[i].applies_to(area) for i in self.item_ids], dtype=bool)
         query = self.expander.expand(query)
         terms = self.bm25.query_terms(query)
@@ -169,21 +221,48 @@ class GuidanceSearcher:
         elif mode == "lexical":
             ordered = [(i, float(best_lexical[i])) for i in lexical_ranking]
         else:
-            fused = reciprocal_rank_fusion([dense_ranking, lexical_ranking], self.settings.rrf_k,
-                                           [self.settings.rrf_dense_weight, self.settings.rrf_lexical_weight])
+            # Score fusion: the item's best cosine plus a share of its BM25 score relative to the best item's.
+            top_lexical = float(best_lexical[lexical_ranking[0]]) if lexical_ranking else 0.0
+            weight = self.settings.fusion_lexical_weight / top_lexical if top_lexical > 0 else 0.0
+            fused = {i: float(best_cosine[i]) + weight * float(max(best_lexical[i], 0.0)) for i in candidates}
             ordered = sorted(fused.items(), key=lambda pair: (-pair[1], -best_cosine[pair[0]]))
-        if not ordered:
-            return SearchResponse(results=[], abstained=True)
-        top = ordered[0][0]
-        evidence = self._evidence(query, topic, topic_vector, self.item_ids[top], float(best_cosine[top]), terms)
-        redirect = self._out_of_scope(topic_vector, evidence) if mode != "lexical" else None
-        if redirect is not None:
-            return SearchResponse(results=[], abstained=True, redirect=redirect)
-        if self._abstain(mode, evidence, lexical_hit=bool(best_lexical[top] > 0)):
-            return SearchResponse(results=[], abstained=True)
-        chunk_strength = self._chunk_strength(mode, cosines, lexical)
-        hits = [self._hit(self.item_ids[i], score, chunk_strength) for i, score in ordered[:k]]
-        return SearchResponse(results=hits, abstained=False)
+        return _Ranking(query=query, topic=topic, terms=terms, topic_vector=topic_vector, cosines=cosines,
+                        lexical=lexical, best_cosine=best_cosine, best_lexical=best_lexical, ordered=ordered,
+                        dense_ranking=dense_ranking, lexical_ranking=lexical_ranking)
+
+    def _features(self, ranking: "_Ranking") -> AbstentionFeatures:
+        top = ranking.ordered[0][0]
+        evidence = self._evidence(ranking.query, ranking.topic, ranking.topic_vector, self.item_ids[top],
+                                  float(ranking.best_cosine[top]), ranking.terms)
+        topic_cosine = 0.0
+        if ranking.topic_vector is not None and self.index.topic_dense.ntotal:
+            scores, _ = self.index.topic_dense.search(ranking.topic_vector.reshape(1, -1), 1)
+            topic_cosine = float(scores[0][0])
+        unique = set(ranking.terms)
+        total_idf = sum(self.bm25.idf(term) for term in unique)
+        known = sum(self.bm25.idf(term) for term in unique if term in self.bm25.postings)
+        dense = ranking.dense_ranking
+        dense_margin = (float(ranking.best_cosine[dense[0]] - ranking.best_cosine[dense[1]])
+                        if len(dense) > 1 else 0.0)
+        lexical_top = ranking.lexical_ranking[0] if ranking.lexical_ranking else None
+        return AbstentionFeatures(
+            cosine=evidence.cosine, coverage=evidence.coverage, topic_cosine=topic_cosine,
+            topic_margin=topic_cosine - evidence.cosine,
+            lexical_strength=float(ranking.best_lexical[top]) / total_idf if total_idf else 0.0,
+            agreement=float(bool(dense) and lexical_top == dense[0]), dense_margin=dense_margin,
+            known_terms=known / total_idf if total_idf else 0.0,
+        )
+
+    def _best_topic(self, topic_vector: np.ndarray | None) -> Redirect | None:
+        """The closest out-of-scope topic when it is similar enough to name as a redirect."""
+        topics = self.index.topic_dense
+        if topic_vector is None or not topics.ntotal:
+            return None
+        scores, rows = topics.search(topic_vector.reshape(1, -1), 1)
+        if float(scores[0][0]) < self.abstention.out_of_scope_min_cosine:
+            return None
+        topic = self.index.topics[self.index.topic_of_row[int(rows[0][0])]]
+        return Redirect(topic_id=topic.id, title=topic.title, text=topic.redirect)
 
     def _out_of_scope(self, topic_vector: np.ndarray | None, evidence: Evidence) -> Redirect | None:
         """The declared out-of-scope topic that matches the (place-free) question clearly better than the

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from knowledge.abstention import load_abstention_model
 from knowledge.embedding import Embedder, SentenceTransformerEmbedder
 from knowledge.errors import IndexCorrupt, IndexMissing, IndexUnavailable, InvalidQuery
 from knowledge.index_store import content_hash, read_index
@@ -162,7 +163,9 @@ class GuidanceService:
 
 def _searcher(index, embedder: Embedder, settings: KnowledgeSettings) -> GuidanceSearcher:
     synonyms = load_synonyms(settings.resolve(settings.paths.synonyms))
-    return GuidanceSearcher(index, embedder, settings.search, settings.abstention, synonyms)
+    model_file = settings.abstention.model_file
+    model = load_abstention_model(settings.resolve(model_file)) if model_file is not None else None
+    return GuidanceSearcher(index, embedder, settings.search, settings.abstention, synonyms, model)
 
 
 def _is_stale(manifest, report, embedder: Embedder, settings: KnowledgeSettings) -> bool:

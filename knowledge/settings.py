@@ -36,8 +36,8 @@ class SearchSettings(_Strict):
     max_query_chars: int = Field(ge=1)
     snippet_chars: int = Field(ge=40)
     rrf_k: float = Field(gt=0)
-    rrf_dense_weight: float = Field(ge=0)
-    rrf_lexical_weight: float = Field(ge=0)
+    fusion_lexical_weight: float = Field(ge=0)
+    bm25_title_repeats: int = Field(ge=0)
     place_names: list[str]
     bm25_k1: float = Field(gt=0)
     bm25_b: float = Field(ge=0, le=1)
@@ -56,6 +56,8 @@ class AbstentionSettings(_Strict):
     out_of_scope_min_cosine: float
     out_of_scope_margin: float
     out_of_scope_max_coverage: float = Field(ge=0, le=1.01)
+    model_file: Path | None = None
+    never_abstain_patterns: list[str] = []
 
 
 class KnowledgeSettings(_Strict):

@@ -1,0 +1,145 @@
+"""Fit the abstention model (knowledge/abstention_model.yml) on the dev and training question sets.
+
+Features come from the live hybrid search (`GuidanceSearcher.features`); in-scope questions are labelled 1
+(answer), out-of-scope 0 (abstain). Questions matching a safety pattern are left out: they are never abstained
+on. A standardised, L2-regularised logistic regression is fitted in numpy; the threshold is the one that, on
+out-of-fold probabilities from stratified k-fold cross-validation, abstains on the most out-of-scope questions
+while wrongly abstaining on at most `--max-wrong` of the in-scope ones. Never fit on the blind or a fresh set.
+
+    .venv/bin/python -m bench.fit_abstention [--questions FILE ...] [--out FILE] [--max-wrong 0.03]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bench.retrieval import load_eval_set
+from knowledge.abstention import FEATURE_NAMES
+from knowledge.service import GuidanceService
+from knowledge.settings import load_settings
+
+DEFAULT_SETS = ("knowledge/eval/questions_dev.yml", "knowledge/eval/questions_train.yml")
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 300) -> tuple[np.ndarray, float]:
+    """Newton's method on the class-balanced, L2-penalised log loss; returns (coefficients, intercept)."""
+    weights = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
+    design = np.hstack([x, np.ones((len(x), 1))])
+    beta = np.zeros(design.shape[1])
+    penalty = np.eye(design.shape[1]) * l2
+    penalty[-1, -1] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-design @ beta))
+        gradient = design.T @ (weights * (p - y)) + penalty @ beta
+        hessian = (design * (weights * p * (1 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and scales (scale 1 for a constant column)."""
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    return mean, np.where(scale > 1e-9, scale, 1.0)
+
+
+def predict(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:
+    """P(in scope) for each row."""
+    return 1.0 / (1.0 + np.exp(-(((x - mean) / scale) @ coef + intercept)))
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: int, l2: float, seed: int) -> np.ndarray:
+    """Stratified k-fold out-of-fold probabilities."""
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(y), dtype=int)
+    for label in (0, 1):
+        rows = np.flatnonzero(y == label)
+        fold_of[rng.permutation(rows)] = np.arange(len(rows)) % folds
+    probabilities = np.empty(len(y))
+    for fold in range(folds):
+        train, test = fold_of != fold, fold_of == fold
+        mean, scale = standardise(x[train])
+        coef, intercept = fit_logistic((x[train] - mean) / scale, y[train], l2)
+        probabilities[test] = predict(x[test], mean, scale, coef, intercept)
+    return probabilities
+
+
+def choose_threshold(probabilities: np.ndarray, y: np.ndarray, max_wrong: float) -> tuple[float, float, float]:
+    """Highest threshold whose wrong-abstention rate stays within `max_wrong`; returns it with both rates."""
+    best = (0.0, 0.0, 0.0)
+    for threshold in np.unique(np.concatenate([[0.0], probabilities])):
+        wrong = float((probabilities[y == 1] < threshold).mean())
+        abstained = float((probabilities[y == 0] < threshold).mean())
+        if wrong <= max_wrong and abstained >= best[1]:
+            best = (float(threshold), abstained, wrong)
+    return best
+
+
+def collect(service: GuidanceService, paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and labels for every question not covered by the safety override."""
+    searcher = service._searcher
+    rows, labels = [], []
+    for path in paths:
+        questions = load_eval_set(path)
+        cases = [(q.question, q.area, 1) for q in questions.in_scope] + [(q.question, None, 0)
+                                                                          for q in questions.out_of_scope]
+        for question, area, label in cases:
+            if searcher.safety.matches(searcher.expander.expand(question)):
+                continue
+            features = searcher.features(question, area)
+            if features is not None:
+                rows.append([features.as_dict()[name] for name in FEATURE_NAMES])
+                labels.append(label)
+    return np.array(rows), np.array(labels, dtype=float)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fit, cross-validate and write the model; return 1 when asked to fit on a held-out set."""
+    settings = load_settings()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, nargs="+", default=[settings.resolve(Path(p)) for p in DEFAULT_SETS])
+    parser.add_argument("--out", type=Path, default=settings.resolve(Path("knowledge/abstention_model.yml")))
+    parser.add_argument("--max-wrong", type=float, default=0.03, help="cross-validated wrong-abstention budget")
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=5, help="cross-validation repeats (different folds)")
+    args = parser.parse_args(argv)
+    if any("blind" in path.name or "fresh" in path.name for path in args.questions):
+        print("refusing to fit on a held-out set", file=sys.stderr)
+        return 1
+    service = GuidanceService.from_directory(settings=settings)
+    x, y = collect(service, args.questions)
+    thresholds = []
+    for seed in range(args.repeats):
+        probabilities = out_of_fold(x, y, args.folds, args.l2, seed)
+        threshold, abstained, wrong = choose_threshold(probabilities, y, args.max_wrong)
+        thresholds.append(threshold)
+        print(f"cv seed {seed}: threshold {threshold:.3f}, out-of-scope abstention {abstained:.3f}, "
+              f"wrong abstention {wrong:.3f}")
+    threshold = float(np.median(thresholds))
+    mean, scale = standardise(x)
+    coef, intercept = fit_logistic((x - mean) / scale, y, args.l2)
+    model = {
+        "features": list(FEATURE_NAMES), "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale], "coefficients": [round(float(v), 6) for v in coef],
+        "intercept": round(intercept, 6), "threshold": round(threshold, 4),
+        "trained_on": [str(path.relative_to(settings.resolve(Path(".")))) if path.is_absolute() else str(path)
+                       for path in args.questions],
+        "notes": (f"{int(y.sum())} in-scope, {int(len(y) - y.sum())} out-of-scope questions; threshold = median "
+                  f"over {args.repeats} repeats of {args.folds}-fold CV, wrong-abstention budget {args.max_wrong}"),
+    }
+    header = ("# Fitted by `python -m bench.fit_abstention` (ADR 0008). Do not edit by hand;"
+              " refit after content changes.\n")
+    args.out.write_text(header + yaml.safe_dump(model, sort_keys=False, width=120), encoding="utf-8")
+    print("coefficients: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(FEATURE_NAMES, coef, strict=True)))
+    print(f"wrote {args.out} (threshold {threshold:.3f}, {len(y)} questions)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Abstention: a small logistic model over evidence features decides whether the top item answers the question.
+
+The coefficients are data (`knowledge/abstention_model.yml`), fitted by `python -m bench.fit_abstention` on the
+dev and training question sets (never the blind set), with the threshold chosen by cross-validation. A search
+that matches a safety pattern (a disclosure, immediate danger) is never abstained on, whatever the model says.
+"""
+
+import math
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from knowledge.yaml_source import read_yaml
+
+
+@dataclass(frozen=True)
+class AbstentionFeatures:
+    """Evidence about the top item for one query (place names taken out of the query first).
+
+    cosine: best chunk cosine of the top item; coverage: IDF-weighted share of the query's words in it;
+    topic_cosine: best out-of-scope topic cosine (0 without topics); topic_margin: topic_cosine - cosine;
+    lexical_strength: the top item's BM25 score over the query's total IDF; agreement: 1 when the dense and
+    lexical rankings put the same item first; dense_margin: cosine gap between the two best items;
+    known_terms: IDF-weighted share of the query's words that the guidance uses anywhere.
+    """
+
+    cosine: float
+    coverage: float
+    topic_cosine: float
+    topic_margin: float
+    lexical_strength: float
+    agreement: float
+    dense_margin: float
+    known_terms: float
+
+    def as_dict(self) -> dict[str, float]:
+        """Feature name to value."""
+        return asdict(self)
+
+
+FEATURE_NAMES = tuple(AbstentionFeatures.__dataclass_fields__)
+
+
+class AbstentionModel(BaseModel):
+    """Standardised logistic regression: P(in scope) = sigmoid(intercept + sum coef * (x - mean) / scale)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    coefficients: list[float]
+    intercept: float
+    # Answer when P(in scope) >= threshold.
+    threshold: float = Field(ge=0, le=1)
+    trained_on: list[str] = []
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "AbstentionModel":
+        size = len(self.features)
+        if not (len(self.mean) == len(self.scale) == len(self.coefficients) == size):
+            raise ValueError("features, mean, scale and coefficients must have the same length")
+        unknown = set(self.features) - set(FEATURE_NAMES)
+        if unknown:
+            raise ValueError(f"unknown features: {', '.join(sorted(unknown))}")
+        if any(value <= 0 for value in self.scale):
+            raise ValueError("every scale must be positive")
+        return self
+
+    def probability(self, features: AbstentionFeatures) -> float:
+        """P(the question is in scope and the top item answers it)."""
+        values = features.as_dict()
+        z = self.intercept + sum(coef * (values[name] - mean) / scale for name, mean, scale, coef
+                                 in zip(self.features, self.mean, self.scale, self.coefficients, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def abstains(self, features: AbstentionFeatures) -> bool:
+        """True when the model says the guidance does not answer the question."""
+        return self.probability(features) < self.threshold
+
+
+def load_abstention_model(path: Path) -> AbstentionModel | None:
+    """Read the model file; None when there is no file (the rule in settings is used instead)."""
+    if not path.is_file():
+        return None
+    return AbstentionModel.model_validate(read_yaml(path.read_text(encoding="utf-8")).data)
+
+
+@dataclass(frozen=True)
+class SafetyOverride:
+    """Questions that must never end in "no guidance": disclosures and immediate danger (patterns in settings)."""
+
+    patterns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_compiled", [re.compile(p, re.IGNORECASE) for p in self.patterns])
+
+    def matches(self, query: str) -> bool:
+        """True when any safety pattern occurs in the query."""
+        return any(pattern.search(query) for pattern in self._compiled)  # type: ignore[attr-defined]

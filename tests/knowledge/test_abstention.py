@@ -1,0 +1,102 @@
+"""Abstention model, its fitting, and the safety override that never abstains on disclosures or danger."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from bench.fit_abstention import choose_threshold, fit_logistic
+from knowledge.abstention import (
+    FEATURE_NAMES,
+    AbstentionFeatures,
+    AbstentionModel,
+    SafetyOverride,
+    load_abstention_model,
+)
+from knowledge.settings import load_settings
+from tests.knowledge.support import make_service, settings_for_tests
+
+SAFETY_QUESTIONS = [
+    "a girl in year 8 told me her uncle touches her what do i do now",
+    "a child has disclosed abuse to me",
+    "kid says hes scared to go home tonight",
+    "dad is threatening to kill the kids",
+    "the baby is in immediate danger",
+    "should I ring 999",
+    "17 yr old being made to marry her cousin",
+    "teenager talking about suicide",
+    "boy says his stepdad hits him",
+]
+ORDINARY_QUESTIONS = ["how do I reset my password", "signs of neglect", "when is the bin collection",
+                      "what is a CERAF"]
+
+
+def features(**values: float) -> AbstentionFeatures:
+    return AbstentionFeatures(**({name: 0.0 for name in FEATURE_NAMES} | values))
+
+
+def a_model(**overrides) -> AbstentionModel:
+    base = {"features": ["cosine", "topic_margin"], "mean": [0.4, 0.0], "scale": [0.1, 0.1],
+            "coefficients": [2.0, -1.0], "intercept": 0.0, "threshold": 0.5}
+    return AbstentionModel.model_validate(base | overrides)
+
+
+@pytest.mark.parametrize("question", SAFETY_QUESTIONS)
+def test_the_configured_safety_patterns_cover_disclosures_and_danger(question: str) -> None:
+    assert SafetyOverride(tuple(load_settings().abstention.never_abstain_patterns)).matches(question)
+
+
+@pytest.mark.parametrize("question", ORDINARY_QUESTIONS)
+def test_the_safety_patterns_leave_ordinary_questions_to_the_model(question: str) -> None:
+    assert not SafetyOverride(tuple(load_settings().abstention.never_abstain_patterns)).matches(question)
+
+
+def test_a_safety_question_is_answered_even_when_every_threshold_says_abstain(tmp_path: Path) -> None:
+    patterns = load_settings().abstention.never_abstain_patterns
+    refuse_all = settings_for_tests(dense_accept=1.01, dense_floor=1.01, min_coverage=1.0,
+                                    never_abstain_patterns=patterns)
+    service = make_service(tmp_path, settings=refuse_all)
+    assert service.search("contact the MASH by telephone").abstained
+    for question in SAFETY_QUESTIONS:
+        response = service.search(question)
+        assert not response.abstained and response.results, question
+
+
+def test_the_model_answers_strong_evidence_and_abstains_on_weak() -> None:
+    model = a_model()
+    assert not model.abstains(features(cosine=0.7, topic_margin=-0.2))
+    assert model.abstains(features(cosine=0.2, topic_margin=0.2))
+    assert model.probability(features(cosine=0.6)) > model.probability(features(cosine=0.5))
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"mean": [0.4]}, "same length"), ({"features": ["cosine", "shoe_size"]}, "unknown features"),
+    ({"scale": [0.1, 0.0]}, "positive"), ({"threshold": 1.5}, "less than or equal"),
+])
+def test_a_malformed_model_is_rejected(overrides: dict, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        a_model(**overrides)
+
+
+def test_no_model_file_means_the_rule_decides(tmp_path: Path) -> None:
+    assert load_abstention_model(tmp_path / "missing.yml") is None
+
+
+def test_the_shipped_model_is_valid_and_uses_known_features() -> None:
+    settings = load_settings()
+    model = load_abstention_model(settings.resolve(settings.abstention.model_file))
+    assert model is not None and set(model.features) <= set(FEATURE_NAMES)
+    assert not any("blind" in name for name in model.trained_on)
+
+
+def test_logistic_fit_separates_two_clouds_and_the_threshold_keeps_the_budget() -> None:
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(1.0, 0.5, (200, 2)), rng.normal(-1.0, 0.5, (200, 2))])
+    y = np.array([1.0] * 200 + [0.0] * 200)
+    coef, intercept = fit_logistic(x, y, l2=1.0)
+    probabilities = 1 / (1 + np.exp(-(x @ coef + intercept)))
+    assert ((probabilities >= 0.5) == (y == 1)).mean() > 0.95
+    threshold, abstained, wrong = choose_threshold(probabilities, y, max_wrong=0.02)
+    assert wrong <= 0.02 and abstained > 0.9
+    assert (probabilities[y == 1] < threshold).mean() <= 0.02
