@@ -8,8 +8,9 @@ clause of the description and compares it with many exemplar statements per cue
 (`pathways/model/triage_exemplars.yml`). A clause whose mean similarity to its `top_k` nearest
 exemplars of a cue reaches `possible_at`, and beats its similarity to the `lower_need` statements
 (no concern, advice only, early-help needs; same top-k mean) by `margin`, gives the cue's `possible`
-answers; at `detected_at` and `detected_margin` its `detected` answers. Cues only carry worrying answers (checked at load), so the layer can raise a
-route or turn `unclear` into a MASH contact, never lower one.
+answers; at `detected_at` and `detected_margin` its `detected` answers. Cues only carry worrying
+answers (checked at load), so the layer can raise a route or turn `unclear` into a MASH contact,
+never lower one.
 
 The encoder is injected (any object with `embed(texts) -> normalised rows`), so `pathways` needs no
 torch: the services pass the guidance embedder (all-MiniLM-L6-v2), tests pass a fake.

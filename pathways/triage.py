@@ -6,8 +6,8 @@ Phrase patterns from `pathways/model/triage_patterns.yml`, negation-aware, are a
 `SemanticMatcher` (pathways.semantic), clauses that read like a red flag the patterns missed add
 worrying answers too ("possible" → a MASH contact and the question asked; "detected" when close);
 they never lower a route. Red flags only ever push the route up; when the text says nothing about a
-red flag, the route stays `unclear` and the questions say what to ask. Inferred answers are passed to `assess_case`, so the conversation
-can skip what the practitioner has already said.
+red flag, the route stays `unclear` and the questions say what to ask. Inferred answers are passed
+to `assess_case`, so the conversation can skip what the practitioner has already said.
 """
 
 import re
