@@ -1,4 +1,4 @@
-"""What the action server loads once per process: the threshold model and the guidance service."""
+"""What the action server loads once per process: the threshold model, the guidance service, the triage matcher."""
 
 import logging
 import os
@@ -8,6 +8,7 @@ from pathlib import Path
 from knowledge.service import GuidanceService
 from pathways.loader import load_model
 from pathways.model import ThresholdModel
+from pathways.semantic import SemanticMatcher
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +33,16 @@ def guidance_service() -> GuidanceService:
         _path_from_env("HIPS_GUIDANCE_DIR", REPO_ROOT / "knowledge" / "guidance"),
         _path_from_env("HIPS_INDEX_DIR", REPO_ROOT / "var" / "index"),
     )
+
+
+@lru_cache(maxsize=1)
+def triage_matcher() -> SemanticMatcher | None:
+    """Return the semantic recall layer for free-text triage, sharing the guidance service's embedder.
+
+    None (phrase patterns alone, which stay authoritative) when the model cannot be loaded.
+    """
+    try:
+        return SemanticMatcher(guidance_service().embedder, threshold_model().exemplars)
+    except Exception as error:  # noqa: BLE001 - any failure leaves triage on the patterns, never down
+        logger.error("semantic triage layer unavailable, using phrase patterns alone: %s", type(error).__name__)
+        return None

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import reply
-from actions.runtime import threshold_model
+from actions.runtime import threshold_model, triage_matcher
 from pathways.triage import triage_text
 from privacy.identifiers import find_identifiers
 
@@ -24,7 +24,7 @@ class ActionTriageConcern(Action):
             # Defence in depth: the API scrubs before Rasa, but a channel might not.
             dispatcher.utter_message(text=reply("identifying_details", found=", ".join(k.label for k in found)))
         model = threshold_model()
-        result = triage_text(model, text, tracker.get_slot("area"))
+        result = triage_text(model, text, tracker.get_slot("area"), triage_matcher())
         concerns = [model.concerns.get(c, c) for c in result.concerns]
         if concerns:
             dispatcher.utter_message(text="Thank you. This sounds like it may involve: " + "; ".join(concerns) + ".")

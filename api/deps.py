@@ -9,6 +9,7 @@ from api.safe_reply import CannedReplies
 from api.settings import Settings, get_settings
 from knowledge.service import GuidanceService
 from pathways.model import ThresholdModel
+from pathways.semantic import SemanticMatcher
 
 
 def get_chat_service(request: Request) -> ChatService:
@@ -31,8 +32,14 @@ def get_threshold_model(request: Request) -> ThresholdModel:
     return request.app.state.threshold_model
 
 
+def get_triage_matcher(request: Request) -> SemanticMatcher | None:
+    """The semantic triage layer built at start-up, or None (phrase patterns alone)."""
+    return getattr(request.app.state, "triage_matcher", None)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ChatServiceDep = Annotated[ChatService, Depends(get_chat_service)]
 RepliesDep = Annotated[CannedReplies, Depends(get_canned_replies)]
 GuidanceDep = Annotated[GuidanceService, Depends(get_guidance_service)]
 PathwaysDep = Annotated[ThresholdModel, Depends(get_threshold_model)]
+TriageMatcherDep = Annotated[SemanticMatcher | None, Depends(get_triage_matcher)]

@@ -13,6 +13,7 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass
 
 from pathways.errors import ModelError, ModelProblem
+from pathways.exemplars import TriageExemplars, check_exemplars
 from pathways.model import (
     YAML_TYPE,
     AreaContacts,
@@ -72,6 +73,7 @@ MODEL_FILES: dict[str, type] = {
     "next_steps": NextSteps,
     "vocabulary": VocabularyFile,
     "triage_patterns": TriagePatterns,
+    "triage_exemplars": TriageExemplars,
 }
 
 
@@ -132,6 +134,7 @@ def _assemble(parsed: dict[str, Any], areas: dict[str, AreaContacts]) -> Thresho
         concerns=dict(parsed["vocabulary"].concerns),
         guidance_ids=frozenset(parsed["vocabulary"].guidance_ids),
         triage=parsed["triage_patterns"],
+        exemplars=parsed["triage_exemplars"],
     )
 
 
@@ -182,6 +185,7 @@ def _cross_check(model: ThresholdModel, docs: dict[str, YamlDocument]) -> list[M
             problems.append(docs["level_rules"].problem(("level_rules",), f'no rule of kind "{kind}"'))
     problems += _check_questions(model, docs["questions"], rule_ids, concerns)
     problems += _check_triage(model, docs["triage_patterns"])
+    problems += check_exemplars(model, docs["triage_exemplars"])
     steps_doc = docs["next_steps"]
     check_guidance(steps_doc, ("always_guidance",), model.next_steps.always_guidance)
     for route, steps in model.next_steps.by_route.items():

@@ -6,10 +6,13 @@ dataclass inside the package. The whole model is one `ThresholdModel`.
 
 import dataclasses
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field
 from pydantic.dataclasses import dataclass
+
+if TYPE_CHECKING:
+    from pathways.exemplars import TriageExemplars
 
 YAML_TYPE = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -300,6 +303,7 @@ class ThresholdModel:
     concerns: dict[str, str]
     guidance_ids: frozenset[str]
     triage: TriagePatterns
+    exemplars: "TriageExemplars"
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if any."""

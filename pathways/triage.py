@@ -2,10 +2,12 @@
 
     result = triage_text(model, "7 year old said daddy hit him with a belt", area=None)
 
-Deterministic: phrase patterns from `pathways/model/triage_patterns.yml`, negation-aware. Red flags
-only ever push the route up; when the text says nothing about a red flag, the route stays `unclear`
-and the questions say what to ask. Inferred answers are passed to `assess_case`, so the conversation
-can skip what the practitioner has already said.
+Phrase patterns from `pathways/model/triage_patterns.yml`, negation-aware, are authoritative. With a
+`SemanticMatcher` (pathways.semantic), clauses that read like a red flag the patterns missed add
+worrying answers too ("possible" → a MASH contact and the question asked; "detected" when close);
+they never lower a route. Red flags only ever push the route up; when the text says nothing about a
+red flag, the route stays `unclear` and the questions say what to ask. Inferred answers are passed
+to `assess_case`, so the conversation can skip what the practitioner has already said.
 """
 
 import re
@@ -15,6 +17,7 @@ from pathways.decision import Decision
 from pathways.engine import assess_case
 from pathways.errors import AssessmentError, ContradictoryAnswers
 from pathways.model import Question, Route, ThresholdModel
+from pathways.semantic import SemanticHit, SemanticMatcher, split_clauses
 from pathways.textscan import SignalHit, extract_age, extract_area, find_signals, normalise
 
 
@@ -35,13 +38,15 @@ class TriageResult:
     decision: Decision
 
 
-def triage_text(model: ThresholdModel, text: str, area: str | None) -> TriageResult:
+def triage_text(model: ThresholdModel, text: str, area: str | None,
+                matcher: SemanticMatcher | None = None) -> TriageResult:
     """Read a description and recommend a provisional route.
 
     Args:
         model: the loaded threshold model.
         text: the practitioner's description, in their own words.
         area: the area if known; otherwise taken from place names in the text, if any.
+        matcher: the semantic recall layer, or None for phrase patterns alone (deterministic, no model).
 
     Returns:
         The triage result: route, concerns, red flags, reasons, inferred answers, the questions
@@ -63,6 +68,8 @@ def triage_text(model: ThresholdModel, text: str, area: str | None) -> TriageRes
     hits = find_signals(clean, patterns)
     answers, reasons, concerns = _answers_from_hits(model, hits)
     answers.update(_number_answers(model, clean, answers, reasons, concerns))
+    if matcher is not None:
+        _add_semantic_answers(model, matcher.match(split_clauses(clean)), answers, reasons, concerns)
     main = _main_concern(model, concerns)
     if main and "main_concern" not in answers:
         answers["main_concern"] = main
@@ -98,6 +105,19 @@ def _answers_from_hits(model: ThresholdModel, hits: list[SignalHit]) -> tuple[di
         prefix = "not " if hit.negated else ""
         reasons.append(f'"{hit.phrase}": {prefix}{hit.signal.reason}')
     return answers, reasons, concerns
+
+
+def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answers: dict[str, str],
+                          reasons: list[str], concerns: set[str]) -> None:
+    """Semantic hits only add answers that are more worrying than what the patterns found."""
+    for hit in hits:
+        before = dict(answers)
+        for qid, value in hit.answers.items():
+            _keep_most_worrying(model, answers, qid, value)
+        if answers != before:
+            concerns.update(hit.cue.concerns)
+            wording = "reads like" if hit.strength == "detected" else "may be"
+            reasons.append(f'"{hit.clause}" {wording} a red flag: {hit.cue.reason} (close to "{hit.nearest}")')
 
 
 def _keep_most_worrying(model: ThresholdModel, answers: dict[str, str], qid: str, value: str) -> None:

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import PathwaysDep
+from api.deps import PathwaysDep, TriageMatcherDep
 from api.routes.pathways import DecisionOut, QuestionOut, decision_out, unprocessable
 from pathways.errors import AssessmentError
 from pathways.triage import triage_text
@@ -34,10 +34,10 @@ class TriageOut(BaseModel):
 
 
 @router.post("/triage")
-def triage(body: TriageRequest, model: PathwaysDep) -> TriageOut:
+def triage(body: TriageRequest, model: PathwaysDep, matcher: TriageMatcherDep) -> TriageOut:
     """Detect concerns and red flags in the text and give a provisional route (unclear while gates are open)."""
     try:
-        result = triage_text(model, body.text, body.area)
+        result = triage_text(model, body.text, body.area, matcher)
     except AssessmentError as error:
         raise unprocessable(error) from None
     decision = decision_out(result.decision)
