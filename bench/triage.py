@@ -9,7 +9,7 @@ then the structured cases, and the in-process p95 latency of `assess_case` and `
 Exits 1 if severe under-triage is not 0 on any set.
 
 Which sets were tuned on is printed beside each title: the `final` set was used while developing
-the semantic layer (ADR 0008); only a set written after that is a clean generalisation estimate.
+the semantic layer (ADR 0010); only a set written after that is a clean generalisation estimate.
 """
 
 import argparse
