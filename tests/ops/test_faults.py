@@ -122,7 +122,8 @@ def test_the_tracker_database_unreachable_gives_the_safe_reply_loses_no_stored_t
     stack, proxy, database = faulty
     session = chat("hello")["session_id"]
     key = session.split(".")[0]
-    chat("a pupil is always hungry and in dirty clothes", session)
+    before = chat("a pupil is always hungry and in dirty clothes", session)
+    assert not before["degraded"], "the turn before the outage already got the safe reply (machine overloaded?)"
     stored_before = [event for event in tracker_events(database, key) if event[0] == "user"]
     assert len(stored_before) == 2
     proxy.cut()
