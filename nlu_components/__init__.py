@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components (loaded by `rasa train` through PYTHONPATH=repo root, see the Makefile)."""

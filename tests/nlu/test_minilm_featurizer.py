@@ -1,0 +1,71 @@
+"""The Rasa featurizer component, run in the Rasa environment (.venv-rasa, Python 3.10), since Rasa is not
+installed in .venv; skipped with the reason when that environment is missing."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa environment .venv-rasa (make install)"),
+]
+
+SCRIPT = """
+import json
+from unittest.mock import Mock
+import numpy as np
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from nlu_components.minilm_featurizer import MiniLMSentenceFeaturizer
+from nlu_components.minilm_encoder import MiniLMEncoder
+
+context = Mock(node_name="minilm")
+config = {**MiniLMSentenceFeaturizer.get_default_config(), "alias": "minilm"}
+featurizer = MiniLMSentenceFeaturizer.create(config, Mock(), Mock(), context)
+tokenizer = WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), Mock(), Mock(), context)
+texts = ["what happens next?", "a baby has a bruise on his cheek"]
+examples = [Message(data={"text": t, "intent": "x"}) for t in texts]
+training = TrainingData(examples + [Message(data={"action_name": "utter_greet"})])
+tokenizer.process_training_data(training)
+featurizer.process_training_data(training)
+live = [Message(data={"text": texts[0]})]
+tokenizer.process(live)
+featurizer.process(live)
+expected = MiniLMEncoder().encode(texts)
+result = {"trained": [], "live": None, "action_only": None}
+for message, vector in zip(training.training_examples[:2], expected):
+    seq, sent = message.get_dense_features("text", ["minilm"])
+    result["trained"].append([seq is None, sent.features.shape[1], float(sent.features[0] @ vector)])
+seq, sent = live[0].get_dense_features("text", ["minilm"])
+result["live"] = float(sent.features[0] @ expected[0])
+result["action_only"] = training.training_examples[2].get_dense_features("text", ["minilm"])[1] is None
+print("RESULT" + json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def outcome() -> dict:
+    run = subprocess.run([str(RASA_PYTHON), "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT"))
+    return json.loads(line.removeprefix("RESULT"))
+
+
+def test_training_examples_get_one_384_wide_sentence_feature_and_no_sequence_feature(outcome: dict) -> None:
+    for no_sequence, width, cosine in outcome["trained"]:
+        assert no_sequence and width == 384 and cosine > 0.9999
+
+
+def test_a_live_message_gets_the_same_embedding_as_in_training(outcome: dict) -> None:
+    assert outcome["live"] > 0.9999
+
+
+def test_messages_without_text_are_left_alone(outcome: dict) -> None:
+    assert outcome["action_only"] is True
