@@ -36,6 +36,8 @@ SET_STATUS = {
     "vignettes_blind.yml": "written blind, measured, then tuned on",
     "vignettes_final.yml": "written after the patterns; patterns never tuned on it; looked at while "
                            "developing the semantic layer (its phrases not added)",
+    "vignettes_fresh.yml": "written blind, measured (55.9%), then used to develop immediacy and advice-only "
+                           "detection (ADR 0010): no longer held out",
 }
 
 

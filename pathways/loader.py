@@ -251,6 +251,15 @@ def _check_triage(model: ThresholdModel, doc: YamlDocument) -> list[ModelProblem
             check_regex(("signals", i, "patterns", k), pattern)
         check_answers(("signals", i, "answers"), signal.answers)
         check_answers(("signals", i, "when_negated"), signal.when_negated)
+        check_answers(("signals", i, "when_now"), signal.when_now)
+        for qid, value in signal.when_now.items():
+            question = model.question(qid)
+            option = question.option(value) if question is not None else None
+            if option is not None and not any(
+                    r in model.gates or (r in model.indicators and model.indicators[r].level == 4)
+                    for r in (*option.fires, *option.possible)):
+                problems.append(doc.problem(("signals", i, "when_now", qid),
+                                            f'"{qid}: {value}" raises no red flag or level-4 indicator'))
         for k, concern in enumerate(signal.concerns):
             if concern not in model.concerns:
                 problems.append(doc.problem(("signals", i, "concerns", k), f'unknown concern "{concern}"'))
@@ -260,6 +269,9 @@ def _check_triage(model: ThresholdModel, doc: YamlDocument) -> list[ModelProblem
             check_answers(("number_signals", i, "ranges", j, "answers"), band.answers)
     for k, pattern in enumerate(patterns.age_patterns):
         check_regex(("age_patterns", k), pattern)
+    for key in ("now_cues", "past_cues"):
+        for k, pattern in enumerate(getattr(patterns, key)):
+            check_regex((key, k), pattern)
     for area in patterns.area_places:
         if area not in AREA_IDS:
             problems.append(doc.problem(("area_places", area), f'unknown area "{area}"'))

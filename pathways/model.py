@@ -244,6 +244,7 @@ class Signal:
     answers: dict[str, str] = Field(default_factory=dict)
     concerns: tuple[str, ...] = ()
     when_negated: dict[str, str] = Field(default_factory=dict)
+    when_now: dict[str, str] = Field(default_factory=dict)
     requires: tuple[str, ...] = ()
     negatable: bool = True
     reason: str = NonEmpty
@@ -287,6 +288,8 @@ class TriagePatterns:
     area_places: dict[str, tuple[str, ...]]
     signals: tuple[Signal, ...]
     number_signals: tuple[NumberSignal, ...] = ()
+    now_cues: tuple[str, ...] = ()
+    past_cues: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

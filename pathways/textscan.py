@@ -8,6 +8,11 @@ real English words sit one edit from them (eating/beating, anger/danger). A repl
 word to itself (`content: content`) marks a real word that must never be corrected; a test checks
 18,000 common English words against this.
 
+Immediacy: a signal with `when_now` answers is "now" when the sentence it sits in also holds a
+`now_cues` match (tense, time and presence: "right now", "has just", "still in the flat", "not picking
+up", "this Saturday") and no `past_cues` match ("last year", "when she was little"). `requires` entries
+name signals that must also be present; "a|b" is met by either, and "id@now" by a signal found now.
+
 Negation scope: a cue ("no", "not", "denies", ...) negates a phrase only when it sits a few words
 before it in the same clause; clauses end at punctuation and at `clause_breaks` words ("but", "and").
 """
@@ -35,6 +40,7 @@ class SignalHit:
     signal: Signal
     phrase: str
     negated: bool
+    now: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,10 +208,36 @@ def find_signals(text: str, patterns: TriagePatterns) -> list[SignalHit]:
                 negated_hit = negated_hit or hit
             if found:
                 break
+        if found and signal.when_now:
+            now_match = _first_now_match(text, signal, patterns, clauses)
+            if now_match is not None:
+                found = SignalHit(signal, now_match.group(0).strip(), False, now=True)
         if found or negated_hit:
             hits.append(found or negated_hit)  # type: ignore[arg-type]
-    present = {h.signal.id for h in hits if not h.negated}
-    return [h for h in hits if all(r in present for r in h.signal.requires)]
+    present = {h.signal.id for h in hits if not h.negated} | {f"{h.signal.id}@now" for h in hits if h.now}
+    return [h for h in hits if all(any(alt in present for alt in r.split("|")) for r in h.signal.requires)]
+
+
+def _first_now_match(text: str, signal: Signal, patterns: TriagePatterns, clauses: "_Clauses") -> re.Match[str] | None:
+    """The first non-negated match of the signal whose sentence says it is happening now or imminent."""
+    for pattern in signal.patterns:
+        for match in _compiled(pattern).finditer(text):
+            negated = signal.negatable and (clauses.negated_before(match.start()) or clauses.last_word_negated(match))
+            if not negated and sentence_is_now(text, match.start(), match.end(), patterns):
+                return match
+    return None
+
+
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+
+
+def sentence_is_now(text: str, start: int, end: int, patterns: TriagePatterns) -> bool:
+    """True when the sentence holding text[start:end] has a now cue and no past cue."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    sentence = text[before[-1] if before else 0:after.start() if after else len(text)]
+    return (any(_compiled(p).search(sentence) for p in patterns.now_cues)
+            and not any(_compiled(p).search(sentence) for p in patterns.past_cues))
 
 
 def is_negated(text: str, start: int, patterns: TriagePatterns) -> bool:

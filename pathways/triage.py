@@ -104,6 +104,10 @@ def _answers_from_hits(model: ThresholdModel, hits: list[SignalHit]) -> tuple[di
             _keep_most_worrying(model, answers, qid, value)
         prefix = "not " if hit.negated else ""
         reasons.append(f'"{hit.phrase}": {prefix}{hit.signal.reason}')
+        if hit.now:
+            for qid, value in hit.signal.when_now.items():
+                _keep_most_worrying(model, answers, qid, value)
+            reasons.append(f'"{hit.phrase}": {hit.signal.reason}, and the text says it is happening now or very soon')
     return answers, reasons, concerns
 
 
