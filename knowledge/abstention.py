@@ -23,7 +23,9 @@ class AbstentionFeatures:
     topic_cosine: best out-of-scope topic cosine (0 without topics); topic_margin: topic_cosine - cosine;
     lexical_strength: the top item's BM25 score over the query's total IDF; agreement: 1 when the dense and
     lexical rankings put the same item first; dense_margin: cosine gap between the two best items;
-    known_terms: IDF-weighted share of the query's words that the guidance uses anywhere.
+    known_terms: IDF-weighted share of the query's words that the guidance uses anywhere; mentions_child: 1
+    when the query names a child or young person (`abstention.child_patterns`), since a question about adults
+    only is rarely one the children's guidance answers.
     """
 
     cosine: float
@@ -34,6 +36,7 @@ class AbstentionFeatures:
     agreement: float
     dense_margin: float
     known_terms: float
+    mentions_child: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """Feature name to value."""
@@ -87,6 +90,20 @@ def load_abstention_model(path: Path) -> AbstentionModel | None:
     if not path.is_file():
         return None
     return AbstentionModel.model_validate(read_yaml(path.read_text(encoding="utf-8")).data)
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """Case-insensitive regular expressions (from settings); `matches` is True when any occurs in a text."""
+
+    patterns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_compiled", [re.compile(p, re.IGNORECASE) for p in self.patterns])
+
+    def matches(self, text: str) -> bool:
+        """True when any pattern occurs in the text."""
+        return any(pattern.search(text) for pattern in self._compiled)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from knowledge.abstention import AbstentionFeatures, AbstentionModel, SafetyOverride
+from knowledge.abstention import AbstentionFeatures, AbstentionModel, PatternSet, SafetyOverride
 from knowledge.embedding import Embedder
 from knowledge.index_store import GuidanceIndex
 from knowledge.lexical import Bm25Index, SpellingRule, tokenize
@@ -120,6 +120,7 @@ class GuidanceSearcher:
         self.index = index
         self.model = model
         self.safety = SafetyOverride(tuple(abstention.never_abstain_patterns))
+        self.child_mention = PatternSet(tuple(abstention.child_patterns))
         self.expander = expander or QueryExpander()
         self.embedder = embedder
         self.settings = search
@@ -251,6 +252,7 @@ class GuidanceSearcher:
             lexical_strength=float(ranking.best_lexical[top]) / total_idf if total_idf else 0.0,
             agreement=float(bool(dense) and lexical_top == dense[0]), dense_margin=dense_margin,
             known_terms=known / total_idf if total_idf else 0.0,
+            mentions_child=float(self.child_mention.matches(ranking.query)),
         )
 
     def _best_topic(self, topic_vector: np.ndarray | None) -> Redirect | None:

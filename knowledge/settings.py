@@ -58,6 +58,7 @@ class AbstentionSettings(_Strict):
     out_of_scope_max_coverage: float = Field(ge=0, le=1.01)
     model_file: Path | None = None
     never_abstain_patterns: list[str] = []
+    child_patterns: list[str] = []
 
 
 class KnowledgeSettings(_Strict):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from bench.fit_abstention import choose_threshold, fit_logistic
@@ -11,6 +12,7 @@ from knowledge.abstention import (
     FEATURE_NAMES,
     AbstentionFeatures,
     AbstentionModel,
+    PatternSet,
     SafetyOverride,
     load_abstention_model,
 )
@@ -27,9 +29,28 @@ SAFETY_QUESTIONS = [
     "17 yr old being made to marry her cousin",
     "teenager talking about suicide",
     "boy says his stepdad hits him",
+    "pupil brought a knife into school and says he needs it for protection",
+    "year 10 girl has been self-harming and showed me the cuts",
+    "toddler left alone in the flat, mum not answering, is that a 999 call",
 ]
 ORDINARY_QUESTIONS = ["how do I reset my password", "signs of neglect", "when is the bin collection",
                       "what is a CERAF"]
+
+
+NAMES_A_CHILD = ["worried about a 7 yr old", "teenager not coming home", "baby with a bruise",
+                 "pupil in year 9", "my stepdaughter", "young person in care", "kids left alone"]
+ADULTS_ONLY = ["80 year old couple, husband hitting wife", "19 yr old with a learning disability",
+               "staff member off sick", "how do I reset my password", "my neighbour's dog"]
+
+
+@pytest.mark.parametrize("question", NAMES_A_CHILD)
+def test_the_child_patterns_see_a_child_or_young_person(question: str) -> None:
+    assert PatternSet(tuple(load_settings().abstention.child_patterns)).matches(question)
+
+
+@pytest.mark.parametrize("question", ADULTS_ONLY)
+def test_the_child_patterns_ignore_questions_about_adults_only(question: str) -> None:
+    assert not PatternSet(tuple(load_settings().abstention.child_patterns)).matches(question)
 
 
 def features(**values: float) -> AbstentionFeatures:
@@ -57,6 +78,19 @@ def test_a_safety_question_is_answered_even_when_every_threshold_says_abstain(tm
     refuse_all = settings_for_tests(dense_accept=1.01, dense_floor=1.01, min_coverage=1.0,
                                     never_abstain_patterns=patterns)
     service = make_service(tmp_path, settings=refuse_all)
+    assert service.search("contact the MASH by telephone").abstained
+    for question in SAFETY_QUESTIONS:
+        response = service.search(question)
+        assert not response.abstained and response.results, question
+
+
+def test_a_safety_question_is_answered_even_when_the_model_abstains_on_everything(tmp_path: Path) -> None:
+    always_abstain = {"features": ["cosine"], "mean": [0.0], "scale": [1.0], "coefficients": [0.0],
+                      "intercept": -50.0, "threshold": 0.5}
+    model_file = tmp_path / "model.yml"
+    model_file.write_text(yaml.safe_dump(always_abstain), encoding="utf-8")
+    settings = settings_for_tests(model_file=model_file)
+    service = make_service(tmp_path, settings=settings, out_of_scope_dir=settings.resolve(Path("knowledge/out_of_scope")))
     assert service.search("contact the MASH by telephone").abstained
     for question in SAFETY_QUESTIONS:
         response = service.search(question)
