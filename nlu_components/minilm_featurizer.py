@@ -7,10 +7,12 @@ ones), learns nothing, and persists nothing: the weights come from the `gt-all-m
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -72,10 +74,28 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Add the sentence feature to each message that has text; others are left as they are."""
+        """Add the sentence feature to each message that has text; others are left as they are.
+
+        A button payload (``/inform{"pending_answer":"no"}``) gets a zero vector instead of an embedding:
+        Rasa's RegexMessageHandler replaces the classifier's intent with the payload's, so embedding it would
+        only cost time (a third of the Rasa server's CPU under load, issue #7). Text that merely starts with
+        "/" but is not payload-shaped is embedded like any other text.
+        """
         with_text = [message for message in messages if isinstance(message.get(TEXT), str)]
-        embeddings = self.encoder.encode([message.get(TEXT) for message in with_text])
-        for message, embedding in zip(with_text, embeddings, strict=True):
+        typed = [message for message in with_text if not is_payload(message.get(TEXT))]
+        embeddings = dict(zip(map(id, typed), self.encoder.encode([message.get(TEXT) for message in typed]),
+                              strict=True))
+        blank = np.zeros(self.encoder.dimension, dtype=np.float32)
+        for message in with_text:
+            embedding = embeddings.get(id(message), blank)
             message.add_features(Features(embedding[None, :], FEATURE_TYPE_SENTENCE, TEXT,
                                           self._config[FEATURIZER_CLASS_ALIAS]))
         return messages
+
+
+PAYLOAD = re.compile(r"/[A-Za-z_][\w-]*(@[0-9.]+)?(\{.*\})?", re.DOTALL)
+
+
+def is_payload(text: str) -> bool:
+    """True for a button payload in Rasa's ``/intent{...}`` syntax (an intent name with no spaces)."""
+    return bool(PAYLOAD.fullmatch(text.strip()))

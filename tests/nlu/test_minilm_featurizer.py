@@ -45,6 +45,10 @@ for message, vector in zip(training.training_examples[:2], expected):
 seq, sent = live[0].get_dense_features("text", ["minilm"])
 result["live"] = float(sent.features[0] @ expected[0])
 result["action_only"] = training.training_examples[2].get_dense_features("text", ["minilm"])[1] is None
+payloads = [Message(data={"text": t}) for t in ['/inform{"pending_answer":"no"}', "/affirm", "/I think he is hurt"]]
+tokenizer.process(payloads)
+featurizer.process(payloads)
+result["payloads"] = [float(np.abs(m.get_dense_features("text", ["minilm"])[1].features).sum()) for m in payloads]
 print("RESULT" + json.dumps(result))
 """
 
@@ -69,3 +73,10 @@ def test_a_live_message_gets_the_same_embedding_as_in_training(outcome: dict) ->
 
 def test_messages_without_text_are_left_alone(outcome: dict) -> None:
     assert outcome["action_only"] is True
+
+
+def test_button_payloads_get_a_zero_vector_and_slash_typed_words_are_embedded(outcome: dict) -> None:
+    """Rasa replaces the classifier's intent for a payload; text that is not payload-shaped is embedded."""
+    inform, affirm, typed = outcome["payloads"]
+    assert inform == 0.0 and affirm == 0.0
+    assert typed > 1.0
