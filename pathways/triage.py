@@ -75,6 +75,7 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
         answers["main_concern"] = main
     decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
     red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
+    answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions)
     return TriageResult(
         route=decision.route,
         level=decision.level,
@@ -82,12 +83,29 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
         red_flags=red_flags,
         reasons=tuple(dict.fromkeys([*reasons, *decision.reasons])),
         answers=answers,
-        questions=decision.questions,
+        questions=questions,
         guidance_ids=decision.guidance_ids,
         age=age,
         area=area,
         decision=decision,
     )
+
+
+# Questions whose "not sure" read from the text must still be put to the practitioner: the text may raise
+# the provisional route (a possible danger goes up), but only the practitioner can say whether the child is
+# in danger right now — and a "yes" means 999, which no reading of the text should stand in for.
+CONFIRM_WITH_THE_PRACTITIONER = ("immediate_danger",)
+
+
+def _ask_the_practitioner_to_confirm(model: ThresholdModel, answers: dict[str, str],
+                                     questions: tuple[Question, ...]) -> tuple[dict[str, str], tuple[Question, ...]]:
+    """Leave a text-inferred "unsure" on these questions out of the answers and ask them first."""
+    unsure = [qid for qid in CONFIRM_WITH_THE_PRACTITIONER if answers.get(qid) == "unsure"]
+    if not unsure:
+        return answers, questions
+    ask_first = tuple(question for qid in unsure if (question := model.question(qid)) is not None)
+    kept = {qid: value for qid, value in answers.items() if qid not in unsure}
+    return kept, (*ask_first, *(q for q in questions if q.id not in unsure))
 
 
 def _answers_from_hits(model: ThresholdModel, hits: list[SignalHit]) -> tuple[dict[str, str], list[str], set[str]]:

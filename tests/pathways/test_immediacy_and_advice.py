@@ -48,7 +48,8 @@ def test_acute_harm_happening_now_is_an_emergency(model, text):
 def test_acute_harm_in_the_past_still_asks_the_danger_question(model, text):
     result = triage_text(model, text, None)
     assert result.route == "mash"
-    assert result.answers["immediate_danger"] == "unsure"
+    assert "immediate_danger" not in result.answers, "a danger read from the text must be confirmed, not assumed"
+    assert result.questions[0].id == "immediate_danger"
 
 
 @pytest.mark.parametrize(
@@ -128,3 +129,20 @@ def test_every_when_now_answer_raises_a_red_flag_or_a_level_4_indicator(model):
             raised = (*option.fires, *option.possible)
             assert any(r in model.gates or (r in model.indicators and model.indicators[r].level == 4)
                        for r in raised), (signal.id, qid, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mum came to collect her 2 year old and she is absolutely hammered, car keys in her hand",
+        "when she was little her dad barricaded the flat and threatened to burn it",
+        "a baby who is not yet crawling has a bruise on his arm",
+    ],
+)
+def test_the_danger_question_is_put_to_the_practitioner_unless_the_text_says_yes(model, text):
+    """Text may raise the route on a possible danger, but only the practitioner answers it (999 if yes)."""
+    result = triage_text(model, text, None)
+    if result.route != "emergency":
+        assert result.answers.get("immediate_danger") in (None, "no")
+        assert any(question.id == "immediate_danger" for question in result.questions) or \
+            result.answers.get("immediate_danger") == "no"
