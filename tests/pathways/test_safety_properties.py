@@ -1,5 +1,7 @@
 """Safety properties of the engine, checked over many generated cases (hypothesis)."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -8,8 +10,6 @@ from pathways.engine import assess_case
 from pathways.errors import ContradictoryAnswers
 from pathways.loader import load_model
 from pathways.rule_state import age_condition
-
-from pathlib import Path
 
 MODEL = load_model(Path(__file__).resolve().parents[2] / "pathways")
 ANSWERABLE = [q for q in MODEL.questions if q.kind != "number" and q.id != "area"]

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from microsoft_agents.activity import Activity
 
 from api.channels.teams.adapter import RetryPolicy
 from api.channels.teams.card_labels import load_card_labels
@@ -12,7 +13,6 @@ from api.channels.teams.outbound import activities_for_message
 from api.messages import BotMessage
 from api.safe_reply import load_canned_replies
 from api.settings import REPO_ROOT
-from microsoft_agents.activity import Activity
 from tests.teams.conftest import LINES
 
 LABELS = load_card_labels()
