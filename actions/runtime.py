@@ -1,6 +1,5 @@
 """What the action server loads once per process: the threshold model, the guidance service, the triage matcher."""
 
-import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -8,9 +7,7 @@ from pathlib import Path
 from knowledge.service import GuidanceService
 from pathways.loader import load_model
 from pathways.model import ThresholdModel
-from pathways.semantic import SemanticMatcher
-
-logger = logging.getLogger(__name__)
+from pathways.semantic import SemanticMatcher, matcher_or_none
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,12 +34,5 @@ def guidance_service() -> GuidanceService:
 
 @lru_cache(maxsize=1)
 def triage_matcher() -> SemanticMatcher | None:
-    """Return the semantic recall layer for free-text triage, sharing the guidance service's embedder.
-
-    None (phrase patterns alone, which stay authoritative) when the model cannot be loaded.
-    """
-    try:
-        return SemanticMatcher(guidance_service().embedder, threshold_model().exemplars)
-    except Exception as error:  # noqa: BLE001 - any failure leaves triage on the patterns, never down
-        logger.error("semantic triage layer unavailable, using phrase patterns alone: %s", type(error).__name__)
-        return None
+    """Return the semantic recall layer for free-text triage, sharing the guidance service's embedder."""
+    return matcher_or_none(lambda: guidance_service().embedder, threshold_model().exemplars)

@@ -19,8 +19,7 @@ from api.settings import Settings, get_settings
 from knowledge.errors import KnowledgeError
 from knowledge.service import GuidanceService
 from pathways.loader import load_model
-from pathways.model import ThresholdModel
-from pathways.semantic import SemanticMatcher
+from pathways.semantic import matcher_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.chat_service = ChatService(state.rasa_client, state.replies, probes)
     state.teams_bot = build_teams_bot(get_teams_settings(), state.chat_service, state.replies)
     state.guidance = _load_guidance(settings) if settings.load_guidance else None
-    state.triage_matcher = _triage_matcher(state.guidance, state.threshold_model)
+    guidance = state.guidance
+    state.triage_matcher = matcher_or_none(lambda: guidance.embedder if guidance else None,
+                                           state.threshold_model.exemplars)
     yield
     await state.rasa_client.close()
     await state.actions_probe.close()
@@ -51,17 +52,6 @@ def _load_guidance(settings: Settings) -> GuidanceService | None:
         return GuidanceService.from_directory(settings.guidance_dir, settings.index_dir)
     except KnowledgeError as error:
         logger.error("guidance index unavailable, guidance endpoints answer 503: %s", type(error).__name__)
-        return None
-
-
-def _triage_matcher(guidance: GuidanceService | None, model: ThresholdModel) -> SemanticMatcher | None:
-    """The semantic triage layer on the guidance embedder (one model per process); None leaves the patterns."""
-    if guidance is None:
-        return None
-    try:
-        return SemanticMatcher(guidance.embedder, model.exemplars)
-    except Exception as error:  # noqa: BLE001 - triage falls back to the authoritative patterns
-        logger.error("semantic triage layer unavailable, using phrase patterns alone: %s", type(error).__name__)
         return None
 
 

@@ -16,14 +16,17 @@ The encoder is injected (any object with `embed(texts) -> normalised rows`), so 
 torch: the services pass the guidance embedder (all-MiniLM-L6-v2), tests pass a fake.
 """
 
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
 
 from pathways.exemplars import SemanticCue, TriageExemplars
+
+logger = logging.getLogger(__name__)
 
 MIN_CLAUSE_WORDS = 3
 MAX_CLAUSES = 16
@@ -123,3 +126,17 @@ class SemanticMatcher:
 def _top_k_mean(sims: np.ndarray, k: int) -> np.ndarray:
     """Per row, the mean of the k largest values (fewer when there are fewer columns)."""
     return np.sort(sims, axis=1)[:, -min(k, sims.shape[1]):].mean(axis=1)
+
+
+def matcher_or_none(load_encoder: Callable[[], SentenceEncoder | None],
+                    exemplars: TriageExemplars) -> SemanticMatcher | None:
+    """The semantic layer on a service's own embedder, or None when there is none or it cannot be loaded.
+
+    None leaves triage on the phrase patterns alone, which stay authoritative: triage is never down for want of it.
+    """
+    try:
+        encoder = load_encoder()
+        return SemanticMatcher(encoder, exemplars) if encoder is not None else None
+    except Exception as error:  # noqa: BLE001 - any failure leaves triage on the patterns
+        logger.error("semantic triage layer unavailable, using phrase patterns alone: %s", type(error).__name__)
+        return None

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from pathways.case_file import load_vignettes
 from pathways.exemplars import check_exemplars
-from pathways.semantic import SemanticMatcher, split_clauses
+from pathways.semantic import SemanticMatcher, matcher_or_none, split_clauses
 from pathways.triage import triage_text
 from pathways.yaml_source import read_yaml
 
@@ -131,3 +131,15 @@ def test_a_paraphrased_red_flag_raises_at_least_a_possible_red_flag_with_the_rea
     result = triage_text(model, text, None, real)
     assert result.route in STATUTORY
     assert result.red_flags or any(r.id.startswith("ind_l4") for r in result.decision.fired)
+
+
+def test_without_an_encoder_or_when_it_fails_to_load_triage_falls_back_to_the_patterns(model):
+    def failing_load():
+        raise OSError("model files missing")
+
+    assert matcher_or_none(lambda: None, model.exemplars) is None
+    assert matcher_or_none(failing_load, model.exemplars) is None
+    assert isinstance(matcher_or_none(HashedWords, model.exemplars), SemanticMatcher)
+    text = "a baby who is not yet crawling has a bruise on his arm"
+    assert triage_text(model, text, None, matcher_or_none(failing_load, model.exemplars)).route == \
+        triage_text(model, text, None).route
