@@ -100,3 +100,34 @@ def test_the_launcher_takes_rasas_own_command_line():
         print("--endpoints" in result.stdout and "--port" in result.stdout)
     """)
     assert output.strip() == "True"
+
+
+def test_tickets_issued_at_once_by_two_lock_stores_are_all_kept():
+    """Two Rasa servers' lock stores (two Redis clients) issuing tickets for one conversation at once."""
+    output = run_in_rasa_env("""
+        import threading, uuid
+        import redis
+        from rasa_runtime import redis_lock
+        from rasa.core.lock_store import RedisLockStore
+        try:
+            redis.StrictRedis(host="127.0.0.1", port=6379, socket_timeout=2).ping()
+        except Exception:
+            print("SKIP")
+            raise SystemExit(0)
+        redis_lock.install()
+        stores = [RedisLockStore(host="127.0.0.1", port=6379, db=2) for _ in range(2)]
+        conversation = "test-" + uuid.uuid4().hex
+        issued = []
+        def issue(store):
+            for _ in range(25):
+                issued.append(store.issue_ticket(conversation, 60))
+        threads = [threading.Thread(target=issue, args=(store,)) for store in stores for _ in range(2)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        kept = stores[0].get_lock(conversation).tickets
+        print(len(issued), len(set(issued)), len(kept))
+        stores[0].delete_lock(conversation)
+    """)
+    if output.strip() == "SKIP":
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    assert output.split() == ["100", "100", "100"], f"issued, distinct, kept: {output.strip()}"
