@@ -107,14 +107,5 @@ class PatternSet:
 
 
 @dataclass(frozen=True)
-class SafetyOverride:
+class SafetyOverride(PatternSet):
     """Questions that must never end in "no guidance": disclosures and immediate danger (patterns in settings)."""
-
-    patterns: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_compiled", [re.compile(p, re.IGNORECASE) for p in self.patterns])
-
-    def matches(self, query: str) -> bool:
-        """True when any safety pattern occurs in the query."""
-        return any(pattern.search(query) for pattern in self._compiled)  # type: ignore[attr-defined]
