@@ -38,6 +38,8 @@ SET_STATUS = {
                            "developing the semantic layer (its phrases not added)",
     "vignettes_fresh.yml": "written blind, measured (55.9%), then used to develop immediacy and advice-only "
                            "detection (ADR 0010): no longer held out",
+    "vignettes_fresh2.yml": "written blind, measured (52%), then training data for the route reader (ADR 0011): "
+                            "no longer held out",
 }
 
 

@@ -26,6 +26,7 @@ from pathways.model import (
     ThresholdModel,
     TriagePatterns,
 )
+from pathways.route_reader import RouteReader, RouteReaderFile
 from pathways.yaml_source import YamlDocument, read_yaml, validate
 
 AREA_IDS = ("southampton", "portsmouth", "hampshire", "isle_of_wight")
@@ -75,6 +76,10 @@ MODEL_FILES: dict[str, type] = {
     "triage_patterns": TriagePatterns,
     "triage_exemplars": TriageExemplars,
 }
+# Optional: without it, free-text triage runs on patterns and exemplars alone.
+OPTIONAL_MODEL_FILES: dict[str, type] = {
+    "route_reader": RouteReaderFile,
+}
 
 
 def load_model(pathways_dir: Path | str) -> ThresholdModel:
@@ -98,6 +103,15 @@ def load_model(pathways_dir: Path | str) -> ThresholdModel:
         problems += found
         if doc is not None:
             docs[name] = doc
+            parsed[name], found = validate(doc, (), doc.data, schema)
+            problems += found
+    for name, schema in OPTIONAL_MODEL_FILES.items():
+        path = root / "model" / f"{name}.yml"
+        if not path.exists():
+            continue
+        doc, found = read_yaml(path, root)
+        problems += found
+        if doc is not None:
             parsed[name], found = validate(doc, (), doc.data, schema)
             problems += found
     areas: dict[str, AreaContacts] = {}
@@ -135,6 +149,7 @@ def _assemble(parsed: dict[str, Any], areas: dict[str, AreaContacts]) -> Thresho
         guidance_ids=frozenset(parsed["vocabulary"].guidance_ids),
         triage=parsed["triage_patterns"],
         exemplars=parsed["triage_exemplars"],
+        route_reader=RouteReader(parsed["route_reader"]) if parsed.get("route_reader") else None,
     )
 
 

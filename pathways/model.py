@@ -13,6 +13,7 @@ from pydantic.dataclasses import dataclass
 
 if TYPE_CHECKING:
     from pathways.exemplars import TriageExemplars
+    from pathways.route_reader import RouteReader
 
 YAML_TYPE = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -307,6 +308,7 @@ class ThresholdModel:
     guidance_ids: frozenset[str]
     triage: TriagePatterns
     exemplars: "TriageExemplars"
+    route_reader: "RouteReader | None" = None
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if any."""

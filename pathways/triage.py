@@ -17,6 +17,7 @@ from pathways.decision import Decision
 from pathways.engine import assess_case
 from pathways.errors import AssessmentError, ContradictoryAnswers
 from pathways.model import Question, Route, ThresholdModel
+from pathways.route_reader import read_answers
 from pathways.semantic import SemanticHit, SemanticMatcher, split_clauses
 from pathways.textscan import SignalHit, extract_age, extract_area, find_signals, normalise
 
@@ -74,6 +75,8 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     if main and "main_concern" not in answers:
         answers["main_concern"] = main
     decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
+    if matcher is not None and model.route_reader is not None:
+        decision = _add_reader_answers(model, matcher, text, area, age, answers, reasons, decision)
     red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
     answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions)
     return TriageResult(
@@ -140,6 +143,25 @@ def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answer
             concerns.update(hit.cue.concerns)
             wording = "reads like" if hit.strength == "detected" else "may be"
             reasons.append(f'"{hit.clause}" {wording} a red flag: {hit.cue.reason} (close to "{hit.nearest}")')
+
+
+def _add_reader_answers(model: ThresholdModel, matcher: SemanticMatcher, text: str, area: str | None,
+                        age: int | None, answers: dict[str, str], reasons: list[str], decision: Decision) -> Decision:
+    """The route reader's answers: raised ones only if more worrying, filled ones only where nothing was said."""
+    reader = model.route_reader
+    vector = matcher.encoder.embed([text.strip()])[0]
+    if reader is None or len(vector) != reader.dimension:
+        return decision
+    reading = read_answers(reader, reader.probabilities(vector), decision.route, tuple(answers))
+    before = dict(answers)
+    for qid, value in reading.raise_answers.items():
+        _keep_most_worrying(model, answers, qid, value)
+    for qid, value in reading.fill_answers.items():
+        answers.setdefault(qid, value)
+    if answers == before:
+        return decision
+    reasons.extend(reading.reasons)
+    return _assess_dropping_contradictions(model, area, age, answers, reasons)
 
 
 def _keep_most_worrying(model: ThresholdModel, answers: dict[str, str], qid: str, value: str) -> None:

@@ -1,0 +1,163 @@
+"""Route reader: a learned reading of the whole description, for what the phrase patterns cannot read.
+
+    probabilities = reader.probabilities(encoder.embed([text])[0])   # {"emergency": 0.81, "mash": 0.12, ...}
+    added = reader_answers(reader, probabilities, answers, route_so_far)
+
+Phrase patterns and exemplar clauses find red flags; they cannot read whether the whole message says the
+harm is happening now, or that the practitioner has in effect ruled the red flags out ("she's thriving,
+dad's brilliant, just wanted ideas for the holidays"). The reader is a multinomial logistic regression
+over the description's sentence embedding (all-MiniLM-L6-v2), fitted by `bench/fit_route_reader.py` on
+labelled practitioner descriptions and stored as data in `pathways/model/route_reader.yml` with the
+thresholds the fit chose (ADR 0011). It only gives answers, never a route: the engine still decides.
+
+What it may do, and nothing else:
+- raise: "happening now" at `emergency_yes` gives immediate danger "yes", at `emergency_unsure` "not sure"
+  (which is then put to the practitioner first); a likely statutory concern at `statutory_possible` gives
+  the red-flag screen "not sure" (a MASH contact, and the question asked). Raised answers go through
+  "keep the most worrying", so they can never lower what the patterns found.
+- rule out: only when patterns and exemplars found no red flag and no possible one (the route is still
+  `unclear`), the reader's statutory probability is below `rule_out_max_statutory` and its lower-need
+  probability at least `rule_out_at`, it fills the unanswered red-flag questions with "no" and
+  additional needs with its reading — and says so, so the practitioner can correct it.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass as yaml_dataclass
+
+from pathways.model import YAML_TYPE, Route
+
+Probability = Field(ge=0.0, le=1.0)
+READER_ROUTES: tuple[Route, ...] = ("emergency", "mash", "early_help", "universal", "unclear")
+STATUTORY: tuple[Route, ...] = ("emergency", "mash")
+LOWER_NEED: tuple[Route, ...] = ("early_help", "universal")
+
+
+@yaml_dataclass(frozen=True, kw_only=True, config=YAML_TYPE)
+class ReaderThresholds:
+    """When the reader's probabilities become answers (chosen by the fit on out-of-fold predictions)."""
+
+    emergency_yes: float = Probability
+    emergency_unsure: float = Probability
+    statutory_possible: float = Probability
+    rule_out_at: float = Probability
+    rule_out_max_statutory: float = Probability
+
+    @model_validator(mode="after")
+    def _yes_is_stricter(self) -> "ReaderThresholds":
+        if self.emergency_yes < self.emergency_unsure:
+            raise ValueError("emergency_yes must be at least emergency_unsure")
+        if self.rule_out_max_statutory > self.statutory_possible:
+            raise ValueError("rule_out_max_statutory must not exceed statutory_possible")
+        return self
+
+
+@yaml_dataclass(frozen=True, kw_only=True, config=YAML_TYPE)
+class RouteReaderFile:
+    """`pathways/model/route_reader.yml`: the fitted weights, what they were fitted on, the thresholds."""
+
+    encoder: str
+    dimension: int = Field(ge=1)
+    fitted: date
+    trained_on: tuple[str, ...] = Field(min_length=1)
+    examples: int = Field(ge=1)
+    regularisation_c: float = Field(gt=0)
+    cross_validation: dict[str, float] = Field(default_factory=dict)
+    thresholds: ReaderThresholds
+    classes: tuple[Route, ...]
+    intercept: tuple[float, ...]
+    coefficients: tuple[tuple[float, ...], ...]
+
+    @model_validator(mode="after")
+    def _shapes_agree(self) -> "RouteReaderFile":
+        if sorted(self.classes) != sorted(READER_ROUTES):
+            raise ValueError(f"classes must be exactly {list(READER_ROUTES)}")
+        if len(self.intercept) != len(self.classes) or len(self.coefficients) != len(self.classes):
+            raise ValueError("intercept and coefficients need one entry per class")
+        if any(len(row) != self.dimension for row in self.coefficients):
+            raise ValueError(f"every coefficients row needs {self.dimension} numbers (the dimension)")
+        return self
+
+
+class RouteReader:
+    """The fitted reader as arrays: `probabilities(vector)` for one L2-normalised sentence embedding."""
+
+    def __init__(self, fitted: RouteReaderFile) -> None:
+        self.fitted = fitted
+        self.thresholds = fitted.thresholds
+        self._weights = np.asarray(fitted.coefficients, dtype=np.float64)
+        self._bias = np.asarray(fitted.intercept, dtype=np.float64)
+
+    @property
+    def dimension(self) -> int:
+        """The embedding size the weights expect."""
+        return self.fitted.dimension
+
+    def probabilities(self, vector: np.ndarray) -> dict[str, float]:
+        """Softmax over the routes for one embedding (raises ValueError on a wrong dimension)."""
+        vector = np.asarray(vector, dtype=np.float64).reshape(-1)
+        if vector.shape[0] != self.dimension:
+            raise ValueError(f"the reader expects {self.dimension}-dimensional embeddings, got {vector.shape[0]}")
+        logits = self._weights @ vector + self._bias
+        exp = np.exp(logits - logits.max())
+        return {route: float(p) for route, p in zip(self.fitted.classes, exp / exp.sum(), strict=True)}
+
+
+@dataclass(frozen=True)
+class ReaderReading:
+    """What the reader adds: answers to raise (kept only if more worrying), answers to fill, and why."""
+
+    raise_answers: dict[str, str]
+    fill_answers: dict[str, str]
+    reasons: tuple[str, ...]
+
+
+def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_so_far: Route,
+                 answered: Sequence[str]) -> ReaderReading:
+    """Turn the reader's probabilities into answers, under the rules in this module's docstring.
+
+    Args:
+        reader: the fitted reader (for its thresholds).
+        probabilities: the reader's probability per route for this description.
+        route_so_far: the route from the patterns and exemplars alone.
+        answered: the question ids the patterns and exemplars already answered.
+    """
+    limits = reader.thresholds
+    p_emergency = probabilities["emergency"]
+    p_statutory = sum(probabilities[r] for r in STATUTORY)
+    p_lower = sum(probabilities[r] for r in LOWER_NEED)
+    raised: dict[str, str] = {}
+    reasons: list[str] = []
+    if p_emergency >= limits.emergency_yes:
+        raised["immediate_danger"] = "yes"
+        reasons.append(f"Read as a child in danger now ({_percent(p_emergency)} like the emergencies the reader "
+                       "learned from): call 999 first if that is right.")
+    elif p_emergency >= limits.emergency_unsure:
+        raised["immediate_danger"] = "unsure"
+        reasons.append(f"It may be happening now ({_percent(p_emergency)} like the emergencies the reader learned "
+                       "from), so I ask about immediate danger first.")
+    if route_so_far not in STATUTORY and p_statutory >= limits.statutory_possible:
+        raised["harm_screen"] = "unsure"
+        reasons.append(f"Read as a possible significant-harm concern ({_percent(p_statutory)} like the MASH and "
+                       "emergency descriptions the reader learned from), so the red-flag questions are asked.")
+    filled: dict[str, str] = {}
+    if (route_so_far == "unclear" and not raised and p_statutory < limits.rule_out_max_statutory
+            and p_lower >= limits.rule_out_at):
+        needs = "yes" if probabilities["early_help"] >= probabilities["universal"] else "no"
+        filled = {qid: value for qid, value in (("immediate_danger", "no"), ("harm_screen", "none"),
+                                                ("additional_needs", needs)) if qid not in answered}
+        if filled:
+            reasons.append(f"Nothing in the description reads like a red flag, and it reads like a concern for "
+                           f"{'early help' if needs == 'yes' else 'universal services'} ({_percent(p_lower)}): "
+                           "the red-flag questions are taken as answered no. If any red flag applies, say so "
+                           "and the route goes up.")
+    return ReaderReading(raised, filled, tuple(reasons))
+
+
+def _percent(p: float) -> str:
+    return f"{math.floor(p * 100)}%"
