@@ -14,7 +14,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 PYTEST = run_pytest() { $(APP_PY) -m pytest "$$@"; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest: no tests collected for: $$*"; return 0; fi; return $$status; }; run_pytest
 
-.PHONY: help install lock lint run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage bench-nlu bench-conversation bench-load bench-turns audit teams-package browser clean
+.PHONY: help install lock lint run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage fit-route-reader bench-nlu bench-conversation bench-load bench-turns audit teams-package browser clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -96,6 +96,9 @@ audit: .venv/.installed ## Known vulnerabilities in the pinned dependencies (pip
 
 bench-triage: .venv/.installed ## Route accuracy, confusion matrix and under-triage on the vignettes
 	$(APP_PY) -m bench.triage
+
+fit-route-reader: .venv/.installed ## Refit pathways/model/route_reader.yml on pathways/training and the development sets
+	$(APP_PY) -m bench.fit_route_reader
 
 teams-package: .venv/.installed ## Build the Teams app zip (needs HIPS_TEAMS_APP_ID, HIPS_TEAMS_PUBLIC_HOST)
 	$(APP_PY) teams/build_package.py

@@ -26,7 +26,7 @@ import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
 
-from pathways.case_file import load_vignettes
+from pathways.case_file import is_held_out, load_vignettes
 from pathways.loader import load_model
 from pathways.model import ThresholdModel
 from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers
@@ -45,13 +45,6 @@ GRID = {
 }
 STATUTORY = {"emergency", "mash"}
 BELOW_STATUTORY = {"early_help", "universal"}
-
-
-def is_held_out(path: Path) -> bool:
-    """A set whose header still says never to tune on it."""
-    header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)[:20]
-                     if line.startswith("#")).upper()
-    return "NEVER TUNE" in header and "USED FOR DEVELOPMENT" not in header
 
 
 def training_files() -> list[Path]:
@@ -126,10 +119,7 @@ def choose_thresholds(score, n: int, max_false_emergency: float) -> tuple[Reader
                "rule_out_at": 1.01, "rule_out_max_statutory": 0.05}
 
     def value(setting: dict) -> tuple[int, ...] | None:
-        try:
-            thresholds = ReaderThresholds(**{k: min(v, 1.0) for k, v in setting.items()})
-        except ValueError:
-            return None
+        thresholds = _valid(setting)
         exact, severe, false_emergency = score(thresholds)
         if severe or false_emergency > max_false_emergency * n:
             return None
@@ -146,8 +136,16 @@ def choose_thresholds(score, n: int, max_false_emergency: float) -> tuple[Reader
                     best, current, improved = result, candidate, True
         if not improved:
             break
-    thresholds = ReaderThresholds(**{k: min(v, 1.0) for k, v in current.items()})
+    thresholds = _valid(current)
     return thresholds, score(thresholds)
+
+
+def _valid(setting: dict[str, float]) -> ReaderThresholds:
+    """Thresholds from a grid point: "not sure" never stricter than "yes", rule-out below "possible"."""
+    values = {k: min(v, 1.0) for k, v in setting.items()}
+    values["emergency_unsure"] = min(values["emergency_unsure"], values["emergency_yes"])
+    values["rule_out_max_statutory"] = min(values["rule_out_max_statutory"], values["statutory_possible"])
+    return ReaderThresholds(**values)
 
 
 def main(argv: list[str] | None = None) -> int:

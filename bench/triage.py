@@ -4,7 +4,8 @@ Run `python -m bench.triage [--extra FILE ...] [--patterns-only]`. Every `pathwa
 is a set (a new file there is picked up without a code change; `--extra` adds files elsewhere). For
 each set and in total it prints exact route accuracy, a confusion matrix (expected × got), the count
 of severe under-triage (a statutory case routed to early help or universal — must be 0) and the
-misses, for phrase patterns alone and with the semantic recall layer (all-MiniLM-L6-v2, offline);
+misses, for phrase patterns alone, with the semantic recall layer (all-MiniLM-L6-v2, offline), and with the
+route reader too (as served; ADR 0011);
 then the structured cases, and the in-process p95 latency of `assess_case` and `triage_text`.
 Exits 1 if severe under-triage is not 0 on any set.
 
@@ -13,13 +14,14 @@ the semantic layer (ADR 0010); only a set written after that is a clean generali
 """
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from pathways.case_file import Vignette, load_cases, load_vignettes
+from pathways.case_file import Vignette, is_held_out, load_cases, load_vignettes
 from pathways.engine import assess_case
 from pathways.loader import load_model
 from pathways.model import ThresholdModel
@@ -60,6 +62,7 @@ def report(title: str, pairs: list[tuple[str, str]], misses: list[str]) -> int:
     print(f"exact route accuracy: {exact}/{len(pairs)} = {exact / max(len(pairs), 1):.1%}")
     print(f"severe under-triage (statutory -> early_help/universal): {severe}")
     print(f"emergency not given as emergency: {emergency_down}")
+    print(f"emergency given for a non-emergency: {sum(g == 'emergency' and e != 'emergency' for e, g in pairs)}")
     print(confusion(pairs))
     for miss in misses:
         print("  miss:", miss)
@@ -109,6 +112,9 @@ def run_sets(model: ThresholdModel, files: list[Path], matcher: SemanticMatcher 
         vignettes = load_vignettes(path)
         pairs, misses, area_hits = run_vignettes(model, vignettes, matcher)
         status = SET_STATUS.get(path.name, "not in the tuning list: a held-out estimate if nobody tuned on it")
+        if is_held_out(path):
+            status = "HELD OUT: never tuned on; misses not printed"
+            misses = []
         severe += report(f"{path.name} ({status})", pairs, misses)
         print(f"area found in text: {area_hits}/{len(vignettes)}")
         all_pairs += pairs
@@ -130,7 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         matcher = load_matcher(model)
         print(f"\nsemantic layer ready (model load + exemplar embeddings): {time.perf_counter() - start:.1f} s")
-        severe += run_sets(model, files, matcher, "patterns + semantic layer (as served)")
+        without_reader = dataclasses.replace(model, route_reader=None)
+        severe += run_sets(without_reader, files, matcher, "patterns + semantic layer, no route reader")
+        if model.route_reader is not None:
+            severe += run_sets(model, files, matcher, "patterns + semantic layer + route reader (as served)")
     all_vignettes = [v for path in files for v in load_vignettes(path)]
 
     cases = load_cases(PATHWAYS / "cases")
@@ -160,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             triage_times.append((time.perf_counter() - start) * 1000)
     print(f"\nassess_case latency over {len(timings)} calls: p50 {statistics.median(timings):.3f} ms, "
           f"p95 {percentile(timings, 95):.3f} ms")
-    print(f"triage_text latency ({'patterns only' if matcher is None else 'with the semantic layer'}) over "
+    print(f"triage_text latency ({'patterns only' if matcher is None else 'as served'}) over "
           f"{len(triage_times)} calls: p50 {statistics.median(triage_times):.3f} ms, "
           f"p95 {percentile(triage_times, 95):.3f} ms")
     print(f"\nsevere under-triage over all sets: {severe}")

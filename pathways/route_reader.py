@@ -18,7 +18,8 @@ What it may do, and nothing else:
 - rule out: only when patterns and exemplars found no red flag and no possible one (the route is still
   `unclear`), the reader's statutory probability is below `rule_out_max_statutory` and its lower-need
   probability at least `rule_out_at`, it fills the unanswered red-flag questions with "no" and
-  additional needs with its reading — and says so, so the practitioner can correct it.
+  additional needs with its reading, for the provisional route; `pathways.triage` still puts those red-flag
+  questions to the practitioner first, and the reason says so.
 """
 
 import math
@@ -153,9 +154,8 @@ def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_
                                                 ("additional_needs", needs)) if qid not in answered}
         if filled:
             reasons.append(f"Nothing in the description reads like a red flag, and it reads like a concern for "
-                           f"{'early help' if needs == 'yes' else 'universal services'} ({_percent(p_lower)}): "
-                           "the red-flag questions are taken as answered no. If any red flag applies, say so "
-                           "and the route goes up.")
+                           f"{'early help' if needs == 'yes' else 'universal services'} ({_percent(p_lower)}). "
+                           "Please confirm the red-flag questions first: if any red flag applies, the route goes up.")
     return ReaderReading(raised, filled, tuple(reasons))
 
 

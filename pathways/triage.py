@@ -75,10 +75,11 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     if main and "main_concern" not in answers:
         answers["main_concern"] = main
     decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
+    read_as_no: tuple[str, ...] = ()
     if matcher is not None and model.route_reader is not None:
-        decision = _add_reader_answers(model, matcher, text, area, age, answers, reasons, decision)
+        decision, read_as_no = _add_reader_answers(model, matcher, text, area, age, answers, reasons, decision)
     red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
-    answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions)
+    answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions, read_as_no)
     return TriageResult(
         route=decision.route,
         level=decision.level,
@@ -98,12 +99,15 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
 # the provisional route (a possible danger goes up), but only the practitioner can say whether the child is
 # in danger right now — and a "yes" means 999, which no reading of the text should stand in for.
 CONFIRM_WITH_THE_PRACTITIONER = ("immediate_danger",)
+# The questions that screen for red flags: when only the route reader read them as "no", they are asked first.
+RED_FLAG_SCREENS = ("immediate_danger", "harm_screen")
 
 
-def _ask_the_practitioner_to_confirm(model: ThresholdModel, answers: dict[str, str],
-                                     questions: tuple[Question, ...]) -> tuple[dict[str, str], tuple[Question, ...]]:
-    """Leave a text-inferred "unsure" on these questions out of the answers and ask them first."""
+def _ask_the_practitioner_to_confirm(model: ThresholdModel, answers: dict[str, str], questions: tuple[Question, ...],
+                                     read_as_no: tuple[str, ...] = ()) -> tuple[dict[str, str], tuple[Question, ...]]:
+    """Leave a text-inferred "unsure" on these questions, and red flags only read as ruled out, to ask first."""
     unsure = [qid for qid in CONFIRM_WITH_THE_PRACTITIONER if answers.get(qid) == "unsure"]
+    unsure += [qid for qid in read_as_no if qid in answers and qid not in unsure]
     if not unsure:
         return answers, questions
     ask_first = tuple(question for qid in unsure if (question := model.question(qid)) is not None)
@@ -146,12 +150,16 @@ def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answer
 
 
 def _add_reader_answers(model: ThresholdModel, matcher: SemanticMatcher, text: str, area: str | None,
-                        age: int | None, answers: dict[str, str], reasons: list[str], decision: Decision) -> Decision:
-    """The route reader's answers: raised ones only if more worrying, filled ones only where nothing was said."""
+                        age: int | None, answers: dict[str, str], reasons: list[str],
+                        decision: Decision) -> tuple[Decision, tuple[str, ...]]:
+    """The route reader's answers: raised ones only if more worrying, filled ones only where nothing was said.
+
+    Returns the decision and the red-flag questions the reader only read as "no" (to be confirmed first).
+    """
     reader = model.route_reader
     vector = matcher.encoder.embed([text.strip()])[0]
     if reader is None or len(vector) != reader.dimension:
-        return decision
+        return decision, ()
     reading = read_answers(reader, reader.probabilities(vector), decision.route, tuple(answers))
     before = dict(answers)
     for qid, value in reading.raise_answers.items():
@@ -159,9 +167,10 @@ def _add_reader_answers(model: ThresholdModel, matcher: SemanticMatcher, text: s
     for qid, value in reading.fill_answers.items():
         answers.setdefault(qid, value)
     if answers == before:
-        return decision
+        return decision, ()
     reasons.extend(reading.reasons)
-    return _assess_dropping_contradictions(model, area, age, answers, reasons)
+    read_as_no = tuple(qid for qid in RED_FLAG_SCREENS if reading.fill_answers.get(qid) and qid not in before)
+    return _assess_dropping_contradictions(model, area, age, answers, reasons), read_as_no
 
 
 def _keep_most_worrying(model: ThresholdModel, answers: dict[str, str], qid: str, value: str) -> None:

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fit_route_reader import is_held_out
 from knowledge.settings import load_settings
+from pathways.case_file import is_held_out
 from pathways.errors import ModelError
 from pathways.loader import load_model
 from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers
@@ -112,14 +112,16 @@ def test_a_red_flag_the_patterns_found_is_never_ruled_out(model, matcher):
     text = "7 year old said daddy hit him with a belt"
     result = triage_text(dataclasses.replace(model, route_reader=Preset(calm)), text, None, matcher)
     assert result.route in ("mash", "emergency")
-    assert not any("taken as answered no" in reason for reason in result.reasons)
+    assert not any("confirm the red-flag questions" in reason for reason in result.reasons)
 
 
-def test_a_rule_out_says_so_and_how_to_correct_it(model, matcher):
+def test_a_rule_out_gives_a_provisional_route_and_still_asks_the_red_flag_questions_first(model, matcher):
     calm = {"emergency": 0.0, "mash": 0.02, "early_help": 0.08, "universal": 0.88, "unclear": 0.02}
     result = triage_text(dataclasses.replace(model, route_reader=Preset(calm)), DESCRIPTIONS[2], None, matcher)
     assert result.route == "universal"
-    assert any("If any red flag applies, say so" in reason for reason in result.reasons)
+    assert any("confirm the red-flag questions first" in reason for reason in result.reasons)
+    assert [q.id for q in result.questions[:2]] == ["immediate_danger", "harm_screen"]
+    assert "harm_screen" not in result.answers and "immediate_danger" not in result.answers
 
 
 def test_a_reader_for_another_embedding_size_is_left_out(model, matcher):
