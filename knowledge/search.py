@@ -130,6 +130,8 @@ class GuidanceSearcher:
              for chunk in index.chunks], k1=search.bm25_k1, b=search.bm25_b,
             spelling=SpellingRule(search.spelling_min_length, search.spelling_max_edits_short,
                                   search.spelling_long_word, search.spelling_max_edits_long),
+            known_words=embedder.known_words() | self.expander.keys() | frozenset(
+                word for name in search.place_names for word in name.lower().split()),
         )
         self.vectors = index.dense.reconstruct_n(0, index.dense.ntotal) if index.dense.ntotal else None
         self.item_ids = list(index.items)
