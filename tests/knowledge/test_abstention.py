@@ -7,7 +7,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bench.fit_abstention import choose_threshold, fit_logistic
+from bench.fit_abstention import DEFAULT_SETS, choose_threshold, fit_logistic, held_out
 from knowledge.abstention import (
     FEATURE_NAMES,
     AbstentionFeatures,
@@ -134,3 +134,12 @@ def test_logistic_fit_separates_two_clouds_and_the_threshold_keeps_the_budget() 
     threshold, abstained, wrong = choose_threshold(probabilities, y, max_wrong=0.02)
     assert wrong <= 0.02 and abstained > 0.9
     assert (probabilities[y == 1] < threshold).mean() <= 0.02
+
+
+@pytest.mark.parametrize(("name", "refused"), [
+    ("questions_blind.yml", True), ("questions_fresh.yml", True), ("questions_fresh3.yml", True),
+    ("questions_fresh2.yml", False), ("questions_dev.yml", False), ("questions_train.yml", False),
+])
+def test_the_fit_refuses_held_out_sets_but_not_those_released_for_development(name: str, refused: bool) -> None:
+    assert held_out(Path("knowledge/eval") / name) is refused
+    assert not any(held_out(Path(path)) for path in DEFAULT_SETS)
