@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-wrong", type=float, default=0.03, help="cross-validated wrong-abstention budget")
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=5, help="cross-validation repeats (different folds)")
+    parser.add_argument("--repeats", type=int, default=20, help="cross-validation repeats (different folds)")
     args = parser.parse_args(argv)
     if any(held_out(path) for path in args.questions):
         print("refusing to fit on a held-out set", file=sys.stderr)
