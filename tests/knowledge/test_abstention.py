@@ -38,9 +38,10 @@ ORDINARY_QUESTIONS = ["how do I reset my password", "signs of neglect", "when is
 
 
 NAMES_A_CHILD = ["worried about a 7 yr old", "teenager not coming home", "baby with a bruise",
-                 "pupil in year 9", "my stepdaughter", "young person in care", "kids left alone"]
+                 "pupil in year 9", "my stepdaughter", "young person in care", "kids left alone",
+                 "picking up yr 10s after school", "bruise on a 6 wk old"]
 ADULTS_ONLY = ["80 year old couple, husband hitting wife", "19 yr old with a learning disability",
-               "staff member off sick", "how do I reset my password", "my neighbour's dog"]
+               "staff member off sick", "how do I reset my password", "my neighbour's dog", "budget for year 2027"]
 
 
 @pytest.mark.parametrize("question", NAMES_A_CHILD)
