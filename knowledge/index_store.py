@@ -1,8 +1,9 @@
 """Build the dense index and its JSON metadata, write it atomically, read and verify it.
 
 Layout: `<index>` is a symlink to `<index>.builds/<build-id>/`, which holds `manifest.json`,
-`items.json`, `chunks.json` and `dense.faiss`, and for the out-of-scope topics `topics.json` and
-`topics.faiss` (one vector per topic text, in the order of `topics.json`). A new build is written into a
+`items.json`, `chunks.json` and `dense.faiss`, `questions.faiss` (one vector per question an item says it
+answers, in item order, then question order: see `question_rows`), and for the out-of-scope topics `topics.json`
+and `topics.faiss` (one vector per topic text, in the order of `topics.json`). A new build is written into a
 fresh folder and the symlink is replaced in one `rename`, so a reader sees either the old or the new index.
 """
 
@@ -24,9 +25,10 @@ from knowledge.errors import IndexCorrupt, IndexMissing
 from knowledge.out_of_scope import OutOfScopeTopic
 from knowledge.schema import GuidanceItem
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DENSE_FILE, ITEMS_FILE, CHUNKS_FILE, MANIFEST_FILE = "dense.faiss", "items.json", "chunks.json", "manifest.json"
 TOPICS_FILE, TOPICS_DENSE_FILE = "topics.json", "topics.faiss"
+QUESTIONS_DENSE_FILE = "questions.faiss"
 BUILDS_KEPT = 3
 
 
@@ -48,7 +50,10 @@ class Manifest:
 
 @dataclass(frozen=True)
 class GuidanceIndex:
-    """Everything a searcher needs: items, chunks and the exact inner-product index over them."""
+    """Everything a searcher needs: items, chunks, questions and out-of-scope topics, each with an exact index.
+
+    `question_of_row` and `topic_of_row` name the item or topic of each row of `question_dense` and `topic_dense`.
+    """
 
     manifest: Manifest
     items: dict[str, GuidanceItem]
@@ -57,6 +62,8 @@ class GuidanceIndex:
     topics: dict[str, OutOfScopeTopic]
     topic_of_row: list[str]
     topic_dense: faiss.Index
+    question_of_row: list[str]
+    question_dense: faiss.Index
 
 
 def content_hash(items: list[GuidanceItem] | tuple[GuidanceItem, ...],
@@ -73,11 +80,17 @@ def topic_rows(topics: tuple[OutOfScopeTopic, ...] | list[OutOfScopeTopic]) -> l
             for topic in topics for position, text in enumerate(topic.texts())]
 
 
+def question_rows(items: tuple[GuidanceItem, ...] | list[GuidanceItem]) -> list[Chunk]:
+    """One embeddable row per question an item answers, in item order."""
+    return [Chunk(item_id=item.id, position=position, text=question, passage=question)
+            for item in items for position, question in enumerate(item.questions)]
+
+
 def build_index(
     items: tuple[GuidanceItem, ...], embedder: Embedder, cache: EmbeddingCache, chunking: dict[str, int],
     model_path: str, batch_size: int = 32, show_progress: bool = False, topics: tuple[OutOfScopeTopic, ...] = (),
 ) -> tuple[GuidanceIndex, EmbeddingRun]:
-    """Chunk and embed validated items and build an exact `IndexFlatIP` over the chunks (and one over the topics).
+    """Chunk and embed validated items; build exact `IndexFlatIP`s over chunks, item questions and topic texts.
 
     Args:
         items: validated guidance items.
@@ -93,13 +106,15 @@ def build_index(
         The in-memory index (not yet written) and the embedding counts.
     """
     chunks = chunk_items(items, embedder.count_tokens, chunking["max_tokens"], chunking["target_tokens"])
-    rows = topic_rows(topics)
-    run = embed_chunks([*chunks, *rows], embedder, cache, batch_size=batch_size, show_progress=show_progress)
-    dense, topic_dense = faiss.IndexFlatIP(embedder.dimension), faiss.IndexFlatIP(embedder.dimension)
-    if len(chunks):
-        dense.add(run.vectors[: len(chunks)])
-    if rows:
-        topic_dense.add(run.vectors[len(chunks):])
+    questions, rows = question_rows(items), topic_rows(topics)
+    run = embed_chunks([*chunks, *questions, *rows], embedder, cache, batch_size=batch_size,
+                       show_progress=show_progress)
+    dense, question_dense, topic_dense = (faiss.IndexFlatIP(embedder.dimension) for _ in range(3))
+    ends = np.cumsum([len(chunks), len(questions), len(rows)])
+    for target, start, end in ((dense, 0, ends[0]), (question_dense, ends[0], ends[1]),
+                               (topic_dense, ends[1], ends[2])):
+        if end > start:
+            target.add(run.vectors[start:end])
     manifest = Manifest(
         version=FORMAT_VERSION, model_name=embedder.name, model_path=model_path, dimension=embedder.dimension,
         content_hash=content_hash(items, topics), chunking=dict(chunking), item_count=len(items),
@@ -107,7 +122,8 @@ def build_index(
     )
     index = GuidanceIndex(manifest=manifest, items={i.id: i for i in items}, chunks=chunks, dense=dense,
                           topics={t.id: t for t in topics}, topic_of_row=[row.item_id for row in rows],
-                          topic_dense=topic_dense)
+                          topic_dense=topic_dense, question_of_row=[row.item_id for row in questions],
+                          question_dense=question_dense)
     return index, run
 
 
@@ -136,10 +152,11 @@ def write_index(index: GuidanceIndex, index_dir: Path) -> Path:
     faiss.write_index(index.dense, str(staging / DENSE_FILE))
     _write_json(staging / ITEMS_FILE, [item.to_json() for item in index.items.values()])
     _write_json(staging / CHUNKS_FILE, [asdict(chunk) for chunk in index.chunks])
+    faiss.write_index(index.question_dense, str(staging / QUESTIONS_DENSE_FILE))
     faiss.write_index(index.topic_dense, str(staging / TOPICS_DENSE_FILE))
     _write_json(staging / TOPICS_FILE, [topic.to_json() for topic in index.topics.values()])
     files = {name: _sha256(staging / name)
-             for name in (DENSE_FILE, ITEMS_FILE, CHUNKS_FILE, TOPICS_FILE, TOPICS_DENSE_FILE)}
+             for name in (DENSE_FILE, ITEMS_FILE, CHUNKS_FILE, QUESTIONS_DENSE_FILE, TOPICS_FILE, TOPICS_DENSE_FILE)}
     _write_json(staging / MANIFEST_FILE, asdict(index.manifest) | {"files": files})
     final = builds / build_id
     staging.rename(final)
@@ -193,6 +210,7 @@ def read_index(index_dir: Path, expected_dimension: int | None = None) -> Guidan
         items = [GuidanceItem.from_json(d) for d in json.loads((folder / ITEMS_FILE).read_text(encoding="utf-8"))]
         chunks = [Chunk(**d) for d in json.loads((folder / CHUNKS_FILE).read_text(encoding="utf-8"))]
         dense = faiss.read_index(str(folder / DENSE_FILE))
+        question_dense = faiss.read_index(str(folder / QUESTIONS_DENSE_FILE))
         topics = [OutOfScopeTopic.from_json(d) for d in json.loads((folder / TOPICS_FILE).read_text(encoding="utf-8"))]
         topic_dense = faiss.read_index(str(folder / TOPICS_DENSE_FILE))
     except IndexCorrupt:
@@ -209,6 +227,9 @@ def read_index(index_dir: Path, expected_dimension: int | None = None) -> Guidan
     known = {item.id for item in items}
     if any(chunk.item_id not in known for chunk in chunks):
         problems.append("a chunk points to an unknown item")
+    questions = question_rows(items)
+    if question_dense.ntotal != len(questions) or (questions and question_dense.d != dense.d):
+        problems.append(f"{question_dense.ntotal} question vectors for {len(questions)} questions")
     rows = topic_rows(topics)
     if topic_dense.ntotal != len(rows) or (rows and topic_dense.d != dense.d):
         problems.append(f"{topic_dense.ntotal} topic vectors for {len(rows)} topic texts")
@@ -216,7 +237,8 @@ def read_index(index_dir: Path, expected_dimension: int | None = None) -> Guidan
         raise IndexCorrupt(f"index in {folder} is inconsistent: " + "; ".join(problems))
     return GuidanceIndex(manifest=manifest, items={i.id: i for i in items}, chunks=chunks, dense=dense,
                          topics={t.id: t for t in topics}, topic_of_row=[row.item_id for row in rows],
-                         topic_dense=topic_dense)
+                         topic_dense=topic_dense, question_of_row=[row.item_id for row in questions],
+                         question_dense=question_dense)
 
 
 def dense_vectors(index: GuidanceIndex) -> np.ndarray:

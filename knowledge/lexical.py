@@ -14,12 +14,15 @@ STOP_WORDS = frozenset(
     hers him his how i if in into is it its just me my of on or our ours she should so than that the their them
     then there these they this those to too very was we were what when where which while who whom why will with
     would you your yours i'm it's im about am any""".split()
+    # Contractions as typed without the apostrophe: common words that carry no topic.
+    + """hes shes theyre theyve youre youve weve ive dont doesnt didnt isnt arent wasnt werent whats thats whos
+    theres""".split()
 )
 # Longest suffix first, each with the shortest stem it may leave. A light, consistent stemmer: it need not
 # produce words, only map the forms of a word to one key (`neglected`, `neglecting` -> `neglect`).
-SUFFIXES = (("ational", 4), ("ations", 4), ("ation", 4), ("ures", 4), ("ure", 4), ("ingly", 4), ("nesses", 4),
-            ("ness", 4), ("ments", 4), ("ment", 4), ("ings", 4), ("ing", 4), ("edly", 4), ("ies", 3), ("ied", 3),
-            ("ers", 5), ("er", 5), ("ed", 4), ("ly", 5), ("s", 3))
+SUFFIXES = (("ational", 4), ("ations", 4), ("ancies", 5), ("ation", 4), ("ancy", 5), ("ures", 4), ("ure", 4),
+            ("ingly", 4), ("nesses", 4), ("ness", 4), ("ments", 4), ("ment", 4), ("ings", 4), ("ing", 4), ("edly", 4),
+            ("ants", 5), ("ant", 5), ("ies", 3), ("ied", 3), ("ers", 5), ("er", 5), ("ed", 4), ("ly", 5), ("s", 3))
 IRREGULAR = {"children": "child", "women": "woman", "men": "man", "people": "person", "told": "tell"}
 
 
@@ -47,9 +50,15 @@ def stem(word: str) -> str:
     return base
 
 
+def words(text: str) -> list[str]:
+    """Lowercase, split on anything but letters and digits (apostrophes dropped), drop stop words."""
+    plain = text.lower().replace("'", "").replace("\u2019", "")
+    return [word for word in WORD.findall(plain) if word not in STOP_WORDS]
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase, split on anything but letters and digits, drop stop words, stem."""
-    return [stem(word) for word in WORD.findall(text.lower().replace("'", "")) if word not in STOP_WORDS]
+    return [stem(word) for word in words(text)]
 
 
 @dataclass(frozen=True)
@@ -91,9 +100,15 @@ class Bm25Index:
     """Okapi BM25 over pre-tokenised documents (chunks)."""
 
     def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75,
-                 spelling: SpellingRule | None = None) -> None:
+                 spelling: SpellingRule | None = None, known_words: frozenset[str] = frozenset()) -> None:
+        """Index the documents.
+
+        `known_words` are correctly spelt words (lowercase) that a query may use; they are never "corrected" to a
+        guidance word (`stuff` is not a typo for `staff`, nor `country` for `county`).
+        """
         self.k1, self.b = k1, b
         self.spelling = spelling or SpellingRule()
+        self.known_words = known_words
         self.size = len(documents)
         self.lengths = np.array([len(doc) for doc in documents], dtype=np.float32)
         self.mean_length = float(self.lengths.mean()) if self.size and self.lengths.sum() else 1.0
@@ -133,8 +148,8 @@ class Bm25Index:
         return best
 
     def query_terms(self, text: str) -> list[str]:
-        """Tokenise a query and correct each word to the vocabulary."""
-        return [self.correct(term) for term in tokenize(text)]
+        """Tokenise a query and correct each word that is not a known word to the vocabulary."""
+        return [stem(word) if word in self.known_words else self.correct(stem(word)) for word in words(text)]
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """Return the BM25 score of every document for the query terms."""

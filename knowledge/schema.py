@@ -54,6 +54,9 @@ class GuidanceFile(_YamlModel):
     review_by: date
     verified: StrictBool
     unverified_note: str | None = None
+    # Questions this item answers, in practitioners' own words (optional). Each is embedded as well as the body,
+    # so a question asked in a practitioner's words can match the item (ADR 0008, addendum 2).
+    questions: list[str] = []
 
     @field_validator("id")
     @classmethod
@@ -68,6 +71,16 @@ class GuidanceFile(_YamlModel):
         if not value:
             raise ValueError("empty")
         return value
+
+    @field_validator("questions")
+    @classmethod
+    def _questions_distinct(cls, value: list[str]) -> list[str]:
+        cleaned = [" ".join(question.split()) for question in value]
+        if any(not question for question in cleaned):
+            raise ValueError("an empty question: write each question this item answers, or leave the list out")
+        if len({question.lower() for question in cleaned}) != len(cleaned):
+            raise ValueError("the same question is listed twice")
+        return cleaned
 
     @field_validator("areas")
     @classmethod
@@ -101,6 +114,7 @@ class GuidanceItem:
     verified: bool
     unverified_note: str | None
     path: str
+    questions: tuple[str, ...] = ()
 
     def applies_to(self, area: str | None) -> bool:
         """Return True when the item is relevant to `area` (None means any area)."""
@@ -126,6 +140,7 @@ class GuidanceItem:
             verified=parsed.verified,
             unverified_note=parsed.unverified_note or None,
             path=path,
+            questions=tuple(parsed.questions),
         )
 
     def to_json(self) -> dict[str, object]:
@@ -143,6 +158,7 @@ class GuidanceItem:
             "verified": self.verified,
             "unverified_note": self.unverified_note,
             "path": self.path,
+            "questions": list(self.questions),
         }
 
     @classmethod
@@ -161,4 +177,5 @@ class GuidanceItem:
             verified=data["verified"],
             unverified_note=data["unverified_note"],
             path=data["path"],
+            questions=tuple(data["questions"]),
         )

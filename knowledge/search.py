@@ -1,5 +1,9 @@
 """Hybrid search: dense (exact FAISS) and BM25 (title-boosted) scores fused per item, with abstention.
 
+An item is found by its chunks and by the questions it says it answers (guidance `questions`): each question is
+embedded (an item's dense score is the best of its chunk cosines and `question_weight` times its question cosines)
+and its words are added to every chunk of the item for BM25.
+
 Before searching, known abbreviations are spelled out (knowledge/synonyms.yml). Hybrid ranking adds to each
 item's best chunk cosine a share of its BM25 score relative to the best item's. In hybrid mode a calibrated
 logistic model (knowledge/abstention_model.yml, ADR 0008) decides whether to abstain, from evidence features
@@ -125,18 +129,31 @@ class GuidanceSearcher:
         self.embedder = embedder
         self.settings = search
         self.abstention = abstention
+        # Each chunk's words, with the item's title repeated and the questions the item answers added.
+        extra = {item_id: tokenize(item.title) * search.bm25_title_repeats + tokenize(" ".join(item.questions))
+                 for item_id, item in index.items.items()}
         self.bm25 = Bm25Index(
-            [tokenize(index.items[chunk.item_id].title) * search.bm25_title_repeats + tokenize(chunk.text)
-             for chunk in index.chunks], k1=search.bm25_k1, b=search.bm25_b,
+            [extra[chunk.item_id] + tokenize(chunk.text) for chunk in index.chunks], k1=search.bm25_k1, b=search.bm25_b,
             spelling=SpellingRule(search.spelling_min_length, search.spelling_max_edits_short,
                                   search.spelling_long_word, search.spelling_max_edits_long),
+            known_words=embedder.known_words() | self.expander.keys() | frozenset(
+                word for name in search.place_names for word in name.lower().split()),
         )
         self.vectors = index.dense.reconstruct_n(0, index.dense.ntotal) if index.dense.ntotal else None
         self.item_ids = list(index.items)
-        self.chunk_item = np.array([self.item_ids.index(c.item_id) for c in index.chunks], dtype=np.int64)
+        row_of_item = {item_id: row for row, item_id in enumerate(self.item_ids)}
+        self.chunk_item = np.array([row_of_item[c.item_id] for c in index.chunks], dtype=np.int64)
         self.chunks_of: dict[str, list[int]] = {item_id: [] for item_id in self.item_ids}
         for row, chunk in enumerate(index.chunks):
             self.chunks_of[chunk.item_id].append(row)
+        # The questions items say they answer: one vector each, counted at `question_weight` of a chunk's cosine.
+        questions = index.question_dense
+        self.question_vectors = (questions.reconstruct_n(0, questions.ntotal) if questions.ntotal
+                                 else np.zeros((0, index.dense.d), dtype=np.float32))
+        self.question_item = np.array([row_of_item[i] for i in index.question_of_row], dtype=np.int64)
+        self.questions_of: dict[str, list[int]] = {item_id: [] for item_id in self.item_ids}
+        for row, item_id in enumerate(index.question_of_row):
+            self.questions_of[item_id].append(row)
 
     def _cosines(self, vector: np.ndarray) -> np.ndarray:
         total = self.index.dense.ntotal
@@ -149,6 +166,14 @@ class GuidanceSearcher:
     def _item_best(self, chunk_scores: np.ndarray) -> np.ndarray:
         best = np.full(len(self.item_ids), -np.inf, dtype=np.float32)
         np.maximum.at(best, self.chunk_item, chunk_scores)
+        return best
+
+    def _item_dense(self, vector: np.ndarray, chunk_cosines: np.ndarray) -> np.ndarray:
+        """Each item's dense score: its best chunk cosine, or its best question's weighted cosine when higher."""
+        best = self._item_best(chunk_cosines)
+        if len(self.question_item):
+            weighted = (self.question_vectors @ vector) * np.float32(self.settings.question_weight)
+            np.maximum.at(best, self.question_item, weighted.astype(np.float32))
         return best
 
     def _abstain(self, mode: Mode, evidence: Evidence, lexical_hit: bool) -> bool:
@@ -209,11 +234,13 @@ class GuidanceSearcher:
             # One model call for the query and, when it names a place, the query without it.
             vectors = self.embedder.embed([query, topic] if topic and topic != query else [query])
             cosines = self._cosines(vectors[0])
+            best_cosine = self._item_dense(vectors[0], cosines)
             topic_vector = vectors[-1]
         else:
             cosines = np.zeros(len(self.index.chunks), np.float32)
+            best_cosine = self._item_best(cosines)
         lexical = self.bm25.scores(terms) if mode != "dense" else np.zeros(len(self.index.chunks), np.float32)
-        best_cosine, best_lexical = self._item_best(cosines), self._item_best(lexical)
+        best_lexical = self._item_best(lexical)
         candidates = [i for i in range(len(self.item_ids)) if eligible[i]]
         dense_ranking = sorted(candidates, key=lambda i: -best_cosine[i])
         lexical_ranking = sorted((i for i in candidates if best_lexical[i] > 0), key=lambda i: -best_lexical[i])
@@ -292,6 +319,10 @@ class GuidanceSearcher:
             return Evidence(cosine=0.0, coverage=0.0)
         if topic_vector is not None and self.vectors is not None:
             cosine = float((self.vectors[rows] @ topic_vector).max())
+            questions = self.questions_of[item_id]
+            if questions:
+                cosine = max(cosine, float((self.question_vectors[questions] @ topic_vector).max())
+                             * self.settings.question_weight)
         return Evidence(cosine=cosine, coverage=self.bm25.coverage(self.bm25.query_terms(topic), rows))
 
     def _chunk_strength(self, mode: Mode, cosines: np.ndarray, lexical: np.ndarray) -> np.ndarray:

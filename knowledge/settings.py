@@ -38,6 +38,7 @@ class SearchSettings(_Strict):
     rrf_k: float = Field(gt=0)
     fusion_lexical_weight: float = Field(ge=0)
     bm25_title_repeats: int = Field(ge=0)
+    question_weight: float = Field(ge=0, le=1)
     place_names: list[str]
     bm25_k1: float = Field(gt=0)
     bm25_b: float = Field(ge=0, le=1)

@@ -26,6 +26,10 @@ class QueryExpander:
 
     terms: tuple[tuple[str, str], ...] = ()
 
+    def keys(self) -> frozenset[str]:
+        """The one-word terms (lowercase) this expander knows, e.g. `soton`: query words that are not typos."""
+        return frozenset(key for key, _ in self.terms if " " not in key)
+
     def expand(self, query: str) -> str:
         """Return `query` with each known term followed by its expansion in brackets (once per term)."""
         if not self.terms:

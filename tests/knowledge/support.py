@@ -42,6 +42,9 @@ class HashingEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 2
 
+    def known_words(self) -> frozenset[str]:
+        return frozenset()
+
 
 def settings_for_tests(**abstention: float) -> KnowledgeSettings:
     """Real settings with abstention thresholds suited to the hashing embedder."""

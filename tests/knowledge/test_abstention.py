@@ -7,7 +7,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bench.fit_abstention import choose_threshold, fit_logistic
+from bench.fit_abstention import DEFAULT_SETS, choose_threshold, fit_logistic, held_out
 from knowledge.abstention import (
     FEATURE_NAMES,
     AbstentionFeatures,
@@ -38,9 +38,10 @@ ORDINARY_QUESTIONS = ["how do I reset my password", "signs of neglect", "when is
 
 
 NAMES_A_CHILD = ["worried about a 7 yr old", "teenager not coming home", "baby with a bruise",
-                 "pupil in year 9", "my stepdaughter", "young person in care", "kids left alone"]
+                 "pupil in year 9", "my stepdaughter", "young person in care", "kids left alone",
+                 "picking up yr 10s after school", "bruise on a 6 wk old"]
 ADULTS_ONLY = ["80 year old couple, husband hitting wife", "19 yr old with a learning disability",
-               "staff member off sick", "how do I reset my password", "my neighbour's dog"]
+               "staff member off sick", "how do I reset my password", "my neighbour's dog", "budget for year 2027"]
 
 
 @pytest.mark.parametrize("question", NAMES_A_CHILD)
@@ -134,3 +135,12 @@ def test_logistic_fit_separates_two_clouds_and_the_threshold_keeps_the_budget() 
     threshold, abstained, wrong = choose_threshold(probabilities, y, max_wrong=0.02)
     assert wrong <= 0.02 and abstained > 0.9
     assert (probabilities[y == 1] < threshold).mean() <= 0.02
+
+
+@pytest.mark.parametrize(("name", "refused"), [
+    ("questions_blind.yml", True), ("questions_fresh.yml", True), ("questions_fresh3.yml", True),
+    ("questions_fresh2.yml", False), ("questions_dev.yml", False), ("questions_train.yml", False),
+])
+def test_the_fit_refuses_held_out_sets_but_not_those_released_for_development(name: str, refused: bool) -> None:
+    assert held_out(Path("knowledge/eval") / name) is refused
+    assert not any(held_out(Path(path)) for path in DEFAULT_SETS)

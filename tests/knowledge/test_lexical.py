@@ -11,7 +11,8 @@ def test_tokenize_lowercases_drops_stop_words_and_stems() -> None:
 
 
 @pytest.mark.parametrize(("word", "expected"), [("disclosures", "disclos"), ("disclosed", "disclos"),
-                                                 ("babies", "baby"), ("missing", "miss"), ("class", "class")])
+                                                 ("babies", "baby"), ("missing", "miss"), ("class", "class"),
+                                                 ("pregnant", "pregn"), ("pregnancy", "pregn"), ("infant", "infant")])
 def test_stem(word: str, expected: str) -> None:
     assert stem(word) == expected
 
@@ -38,6 +39,18 @@ def test_a_misspelt_word_is_corrected_to_the_vocabulary() -> None:
     bm25 = index()
     assert bm25.query_terms("negelct dislcosure") == ["neglect", "disclos"]
     assert bm25.correct("weather") == "weather"
+
+
+def test_a_known_word_is_never_corrected_to_a_guidance_word() -> None:
+    docs = [tokenize("staff sickness and the county council"), tokenize("a child protection document")]
+    assert Bm25Index(docs).query_terms("stuff from another country") == ["staff", "anoth", "county"]
+    guarded = Bm25Index(docs, known_words=frozenset({"stuff", "another", "country"}))
+    assert guarded.query_terms("stuff from another country") == ["stuff", "anoth", "country"]
+    assert guarded.query_terms("staf from the country") == ["staff", "country"]
+
+
+def test_contractions_typed_without_an_apostrophe_are_stop_words() -> None:
+    assert tokenize("she's scared, he doesnt know and it isn't safe") == ["scar", "know", "safe"]
 
 
 def test_edit_distance_counts_a_swap_as_one_edit() -> None:

@@ -76,6 +76,22 @@ def test_bad_queries_raise_a_domain_error(tmp_path: Path, kwargs: dict, message:
         make_service(tmp_path).search(**kwargs)
 
 
+def test_a_question_an_item_lists_lets_other_words_find_it_at_the_question_weight(tmp_path: Path) -> None:
+    service = make_service(tmp_path)
+    query, question = "kid turns up famished and whiffy", "a kid who turns up famished and whiffy every day"
+    item = tmp_path / "guidance" / "neglect" / "signs-and-indicators.yml"
+    item.write_text(item.read_text() + f'questions: ["{question}"]\n', encoding="utf-8")
+    report = service.reload()
+    assert report.ok and report.embedded_chunks == 1
+    top = service.search(query, k=6, mode="dense").results[0]
+    query_vector, question_vector = HashingEmbedder().embed([query, question])
+    weight = service.settings.search.question_weight
+    assert top.id == "neglect-signs-and-indicators"
+    assert top.score == pytest.approx(weight * float(query_vector @ question_vector), abs=1e-5)
+    assert service.get(top.id).questions == (question,)
+    assert "kid" not in top.snippet
+
+
 @pytest.mark.parametrize("mode", ["dense", "lexical"])
 def test_single_modes_for_the_benchmark(tmp_path: Path, mode: str) -> None:
     response = make_service(tmp_path).search("child missing from home report to police", mode=mode)
@@ -129,10 +145,11 @@ def test_searches_during_a_reload_never_fail(tmp_path: Path) -> None:
     assert failures == []
 
 
-def test_a_corrupt_index_on_disk_is_rebuilt_on_start(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damaged", ["dense.faiss", "questions.faiss"])
+def test_a_corrupt_index_on_disk_is_rebuilt_on_start(tmp_path: Path, damaged: str) -> None:
     make_service(tmp_path)
     folder = (tmp_path / "index").resolve()
-    (folder / "dense.faiss").write_bytes(b"not an index")
+    (folder / damaged).write_bytes(b"not an index")
     service = make_service(tmp_path)
     assert service.search("child missing from home").results
     assert read_index(tmp_path / "index").manifest.item_count == 6

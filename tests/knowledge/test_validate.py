@@ -71,6 +71,10 @@ def test_the_fixture_guidance_is_valid() -> None:
                                                       '(got "Neglect_Item")'),
         ("last_reviewed: 2026-01-10", "last_reviewed: 2027-03-01", "14: review_by: 2027-01-10 is before "
                                                                    "last_reviewed 2027-03-01"),
+        ("verified: true\n", 'verified: true\nquestions: ["what is it", "  "]\n',
+         "16: questions: an empty question: write each question this item answers, or leave the list out"),
+        ("verified: true\n", 'verified: true\nquestions: ["What is it?", "what  is it?"]\n',
+         "16: questions: the same question is listed twice"),
         ("areas: [all]", "areas: [all", "5: yaml: malformed YAML: while scanning for the next token "
                                         "found character '|' that cannot start any token"),
     ],
