@@ -4,7 +4,8 @@ Training data: every `pathways/training/*.yml` and every `pathways/eval/vignette
 A set is held out while its header says "NEVER tune" and does not say "USED FOR DEVELOPMENT"; the fit refuses
 to read it, so the newest blind set stays a clean measure (`make bench-triage`).
 
-1. Embed each description (all-MiniLM-L6-v2, offline), as `pathways.triage` does.
+1. Embed each description and its clauses (all-MiniLM-L6-v2, offline), as `pathways.triage` does
+   (`reader_vector`: the whole text and the mean of the clauses); classes balanced.
 2. Choose the regularisation C by leave-one-file-out cross-validation (files differ in author and style, so
    this estimates how the reader does on a new author's descriptions), then fit on everything.
 3. Choose the thresholds on the out-of-fold probabilities, running the real triage (patterns, exemplars, the
@@ -31,11 +32,11 @@ from pathways.loader import load_model
 from pathways.model import ThresholdModel
 from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers
 from pathways.semantic import SemanticMatcher
-from pathways.triage import triage_text
+from pathways.triage import reader_vector, triage_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHWAYS = ROOT / "pathways"
-C_GRID = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+C_GRID = (2.0, 4.0, 8.0, 16.0)
 GRID = {
     "emergency_yes": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
     "emergency_unsure": (0.3, 0.4, 0.5, 0.6, 1.01),
@@ -75,7 +76,7 @@ class FixedReader(RouteReader):
         self.by_vector = by_vector
 
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
-        return self.by_vector[np.asarray(vector, dtype=np.float32).tobytes()]
+        return self.by_vector[np.asarray(vector, dtype=np.float64).tobytes()]
 
 
 def out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
@@ -83,7 +84,7 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> n
     probs = np.zeros((len(y), len(READER_ROUTES)))
     for group in np.unique(groups):
         test = groups == group
-        clf = LogisticRegression(C=c, max_iter=5000).fit(x[~test], y[~test])
+        clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x[~test], y[~test])
         order = [list(clf.classes_).index(r) for r in READER_ROUTES]
         probs[test] = clf.predict_proba(x[test])[:, order]
     return probs
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             expected.append(vignette.expected)
             groups.append(path.name)
     print(f"{len(texts)} descriptions from {len(files)} files: {', '.join(f.name for f in files)}")
-    x = np.vstack([encoder.embed([t.strip()]) for t in texts]).astype(np.float64)
+    x = np.vstack([reader_vector(model, matcher, t) for t in texts])
     y, groups_arr = np.array(expected), np.array(groups)
 
     by_c = {}
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     c = max(by_c, key=lambda k: by_c[k][0])
     oof = by_c[c][1]
 
-    final = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    final = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
     order = [list(final.classes_).index(r) for r in READER_ROUTES]
     template = RouteReaderFile(
         encoder=model_name, dimension=x.shape[1], fitted=dt.date.today(), trained_on=tuple(f.name for f in files),
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         classes=READER_ROUTES, intercept=tuple(float(final.intercept_[i]) for i in order),
         coefficients=tuple(tuple(float(w) for w in final.coef_[i]) for i in order))
 
-    keys = [np.asarray(encoder.embed([t.strip()])[0], dtype=np.float32).tobytes() for t in texts]
+    keys = [row.tobytes() for row in x]
     by_vector = {k: dict(zip(READER_ROUTES, map(float, row), strict=True)) for k, row in zip(keys, oof, strict=True)}
     cache: dict = {}
     base_routes = []

@@ -1,14 +1,15 @@
 """Route reader: a learned reading of the whole description, for what the phrase patterns cannot read.
 
-    probabilities = reader.probabilities(encoder.embed([text])[0])   # {"emergency": 0.81, "mash": 0.12, ...}
+    probabilities = reader.probabilities(reader_features(text_vector, clause_vectors))  # {"emergency": 0.81, ...}
     added = reader_answers(reader, probabilities, answers, route_so_far)
 
 Phrase patterns and exemplar clauses find red flags; they cannot read whether the whole message says the
 harm is happening now, or that the practitioner has in effect ruled the red flags out ("she's thriving,
 dad's brilliant, just wanted ideas for the holidays"). The reader is a multinomial logistic regression
-over the description's sentence embedding (all-MiniLM-L6-v2), fitted by `bench/fit_route_reader.py` on
-labelled practitioner descriptions and stored as data in `pathways/model/route_reader.yml` with the
-thresholds the fit chose (ADR 0011). It only gives answers, never a route: the engine still decides.
+over the description's sentence embedding and the mean of its clauses' embeddings (all-MiniLM-L6-v2),
+fitted by `bench/fit_route_reader.py` on labelled practitioner descriptions and stored as data in
+`pathways/model/route_reader.yml` with the thresholds the fit chose (ADR 0011).
+It only gives answers, never a route: the engine still decides.
 
 What it may do, and nothing else:
 - raise: "happening now" at `emergency_yes` gives immediate danger "yes", at `emergency_unsure` "not sure"
@@ -86,7 +87,7 @@ class RouteReaderFile:
 
 
 class RouteReader:
-    """The fitted reader as arrays: `probabilities(vector)` for one L2-normalised sentence embedding."""
+    """The fitted reader as arrays: `probabilities(vector)` for one description's `reader_features`."""
 
     def __init__(self, fitted: RouteReaderFile) -> None:
         self.fitted = fitted
@@ -109,13 +110,26 @@ class RouteReader:
         return {route: float(p) for route, p in zip(self.fitted.classes, exp / exp.sum(), strict=True)}
 
 
+def reader_features(text_vector: np.ndarray, clause_vectors: np.ndarray) -> np.ndarray:
+    """What the reader reads: the whole description's embedding and the mean of its clauses' embeddings.
+
+    The whole-text embedding carries the message's overall sense; the clause mean keeps short decisive
+    clauses ("she's safe with nan now") from being drowned by a long story. No clauses: the text twice.
+    """
+    mean = clause_vectors.mean(axis=0) if len(clause_vectors) else text_vector
+    return np.concatenate([text_vector, mean]).astype(np.float64)
+
+
 @dataclass(frozen=True)
 class ReaderReading:
-    """What the reader adds: answers to raise (kept only if more worrying), answers to fill, and why."""
+    """What the reader adds: answers to raise (kept only if more worrying), answers to fill, and why.
+
+    `reasons` has one sentence per raised question id, and one under "fill" for the filled answers.
+    """
 
     raise_answers: dict[str, str]
     fill_answers: dict[str, str]
-    reasons: tuple[str, ...]
+    reasons: dict[str, str]
 
 
 def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_so_far: Route,
@@ -133,19 +147,20 @@ def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_
     p_statutory = sum(probabilities[r] for r in STATUTORY)
     p_lower = sum(probabilities[r] for r in LOWER_NEED)
     raised: dict[str, str] = {}
-    reasons: list[str] = []
+    reasons: dict[str, str] = {}
     if p_emergency >= limits.emergency_yes:
         raised["immediate_danger"] = "yes"
-        reasons.append(f"Read as a child in danger now ({_percent(p_emergency)} like the emergencies the reader "
-                       "learned from): call 999 first if that is right.")
+        reasons["immediate_danger"] = (f"Read as a child in danger now ({_percent(p_emergency)} like the "
+                                       "emergencies the reader learned from): call 999 first if that is right.")
     elif p_emergency >= limits.emergency_unsure:
         raised["immediate_danger"] = "unsure"
-        reasons.append(f"It may be happening now ({_percent(p_emergency)} like the emergencies the reader learned "
-                       "from), so I ask about immediate danger first.")
+        reasons["immediate_danger"] = (f"It may be happening now ({_percent(p_emergency)} like the emergencies "
+                                       "the reader learned from), so I ask about immediate danger first.")
     if route_so_far not in STATUTORY and p_statutory >= limits.statutory_possible:
         raised["harm_screen"] = "unsure"
-        reasons.append(f"Read as a possible significant-harm concern ({_percent(p_statutory)} like the MASH and "
-                       "emergency descriptions the reader learned from), so the red-flag questions are asked.")
+        reasons["harm_screen"] = (f"Read as a possible significant-harm concern ({_percent(p_statutory)} like the "
+                                  "MASH and emergency descriptions the reader learned from), so the red-flag "
+                                  "questions are asked.")
     filled: dict[str, str] = {}
     if (route_so_far == "unclear" and not raised and p_statutory < limits.rule_out_max_statutory
             and p_lower >= limits.rule_out_at):
@@ -153,10 +168,11 @@ def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_
         filled = {qid: value for qid, value in (("immediate_danger", "no"), ("harm_screen", "none"),
                                                 ("additional_needs", needs)) if qid not in answered}
         if filled:
-            reasons.append(f"Nothing in the description reads like a red flag, and it reads like a concern for "
-                           f"{'early help' if needs == 'yes' else 'universal services'} ({_percent(p_lower)}). "
-                           "Please confirm the red-flag questions first: if any red flag applies, the route goes up.")
-    return ReaderReading(raised, filled, tuple(reasons))
+            service = "early help" if needs == "yes" else "universal services"
+            reasons["fill"] = (f"Nothing in the description reads like a red flag, and it reads like a concern for "
+                               f"{service} ({_percent(p_lower)}). Please confirm the red-flag questions first: if "
+                               "any red flag applies, the route goes up.")
+    return ReaderReading(raised, filled, reasons)
 
 
 def _percent(p: float) -> str:

@@ -86,13 +86,16 @@ class SemanticMatcher:
             start += len(cue.exemplars)
         self._lower_need = vectors[start:]
 
-    def scores(self, clauses: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def scores(self, clauses: Sequence[str],
+               vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per clause: each cue's score (mean of its top_k similarities), nearest exemplar index, lower_need.
+
+        `vectors` are the clauses' embeddings when the caller has them already.
 
         Returns:
             (clauses × cues scores, clauses × cues index of the nearest exemplar, lower-need score per clause).
         """
-        vectors = self.encoder.embed(list(clauses))
+        vectors = self.encoder.embed(list(clauses)) if vectors is None else vectors
         k = self.exemplars.top_k
         cue_scores = np.zeros((len(clauses), len(self._cue_vectors)), dtype=np.float32)
         nearest = np.zeros(cue_scores.shape, dtype=np.int64)
@@ -103,11 +106,11 @@ class SemanticMatcher:
         lower_need = _top_k_mean(vectors @ self._lower_need.T, k)
         return cue_scores, nearest, lower_need
 
-    def match(self, clauses: Sequence[str]) -> list[SemanticHit]:
+    def match(self, clauses: Sequence[str], vectors: np.ndarray | None = None) -> list[SemanticHit]:
         """The strongest qualifying clause for each cue, if any (cue order kept)."""
         if not clauses:
             return []
-        cue_scores, nearest, lower_need = self.scores(clauses)
+        cue_scores, nearest, lower_need = self.scores(clauses, vectors)
         settings = self.exemplars
         hits = []
         for j, cue in enumerate(settings.cues):

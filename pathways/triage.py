@@ -13,11 +13,13 @@ to `assess_case`, so the conversation can skip what the practitioner has already
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from pathways.decision import Decision
 from pathways.engine import assess_case
 from pathways.errors import AssessmentError, ContradictoryAnswers
 from pathways.model import Question, Route, ThresholdModel
-from pathways.route_reader import read_answers
+from pathways.route_reader import read_answers, reader_features
 from pathways.semantic import SemanticHit, SemanticMatcher, split_clauses
 from pathways.textscan import SignalHit, extract_age, extract_area, find_signals, normalise
 
@@ -69,15 +71,17 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     hits = find_signals(clean, patterns)
     answers, reasons, concerns = _answers_from_hits(model, hits)
     answers.update(_number_answers(model, clean, answers, reasons, concerns))
+    text_vector: np.ndarray | None = None
     if matcher is not None:
-        _add_semantic_answers(model, matcher.match(split_clauses(clean)), answers, reasons, concerns)
+        clauses, clause_vectors, text_vector = _embed_description(matcher, text, clean)
+        _add_semantic_answers(model, matcher.match(clauses, clause_vectors), answers, reasons, concerns)
     main = _main_concern(model, concerns)
     if main and "main_concern" not in answers:
         answers["main_concern"] = main
     decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
     read_as_no: tuple[str, ...] = ()
-    if matcher is not None and model.route_reader is not None:
-        decision, read_as_no = _add_reader_answers(model, matcher, text, area, age, answers, reasons, decision)
+    if text_vector is not None and model.route_reader is not None:
+        decision, read_as_no = _add_reader_answers(model, text_vector, area, age, answers, reasons, decision)
     red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
     answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions, read_as_no)
     return TriageResult(
@@ -93,6 +97,18 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
         area=area,
         decision=decision,
     )
+
+
+def reader_vector(model: ThresholdModel, matcher: SemanticMatcher, text: str) -> np.ndarray:
+    """The route reader's input for a description, exactly as `triage_text` computes it (for the fit)."""
+    return _embed_description(matcher, text, normalise(text, model.triage))[2]
+
+
+def _embed_description(matcher: SemanticMatcher, text: str, clean: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The clauses, their embeddings, and the reader's features — one call to the encoder."""
+    clauses = split_clauses(clean)
+    vectors = matcher.encoder.embed([text.strip(), *clauses])
+    return clauses, vectors[1:], reader_features(vectors[0], vectors[1:])
 
 
 # Questions whose "not sure" read from the text must still be put to the practitioner: the text may raise
@@ -149,7 +165,7 @@ def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answer
             reasons.append(f'"{hit.clause}" {wording} a red flag: {hit.cue.reason} (close to "{hit.nearest}")')
 
 
-def _add_reader_answers(model: ThresholdModel, matcher: SemanticMatcher, text: str, area: str | None,
+def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | None,
                         age: int | None, answers: dict[str, str], reasons: list[str],
                         decision: Decision) -> tuple[Decision, tuple[str, ...]]:
     """The route reader's answers: raised ones only if more worrying, filled ones only where nothing was said.
@@ -157,18 +173,20 @@ def _add_reader_answers(model: ThresholdModel, matcher: SemanticMatcher, text: s
     Returns the decision and the red-flag questions the reader only read as "no" (to be confirmed first).
     """
     reader = model.route_reader
-    vector = matcher.encoder.embed([text.strip()])[0]
     if reader is None or len(vector) != reader.dimension:
         return decision, ()
     reading = read_answers(reader, reader.probabilities(vector), decision.route, tuple(answers))
     before = dict(answers)
     for qid, value in reading.raise_answers.items():
         _keep_most_worrying(model, answers, qid, value)
+        if answers.get(qid) != before.get(qid):
+            reasons.append(reading.reasons[qid])
     for qid, value in reading.fill_answers.items():
         answers.setdefault(qid, value)
     if answers == before:
         return decision, ()
-    reasons.extend(reading.reasons)
+    if reading.fill_answers:
+        reasons.append(reading.reasons["fill"])
     read_as_no = tuple(qid for qid in RED_FLAG_SCREENS if reading.fill_answers.get(qid) and qid not in before)
     return _assess_dropping_contradictions(model, area, age, answers, reasons), read_as_no
 

@@ -22,7 +22,7 @@ from pathways.errors import ModelError
 from pathways.loader import load_model
 from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers
 from pathways.semantic import SemanticMatcher
-from pathways.triage import triage_text
+from pathways.triage import reader_vector, triage_text
 from tests.pathways.test_semantic_triage import HashedWords
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ class Preset(RouteReader):
     """A reader whose probabilities are set by the test, whatever the text."""
 
     def __init__(self, probabilities: dict[str, float], thresholds: ReaderThresholds = THRESHOLDS) -> None:
-        super().__init__(_fitted(HashedWords.dimension, thresholds))
+        super().__init__(_fitted(2 * HashedWords.dimension, thresholds))
         self.preset = probabilities
 
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
@@ -171,3 +171,13 @@ def test_without_a_reader_file_triage_runs_on_patterns_and_exemplars(tmp_path, m
     model = load_model(copy)
     assert model.route_reader is None
     assert triage_text(model, DESCRIPTIONS[0], None, matcher).route in ("mash", "emergency")
+
+
+@pytest.mark.slow
+def test_the_fitted_reader_reads_what_the_served_triage_computes(model):
+    from knowledge.embedding import SentenceTransformerEmbedder
+
+    matcher = SemanticMatcher(SentenceTransformerEmbedder(load_settings().model.name), model.exemplars)
+    vector = reader_vector(model, matcher, DESCRIPTIONS[4])
+    assert len(vector) == model.route_reader.dimension, "refit the reader: make fit-route-reader"
+    assert sum(model.route_reader.probabilities(vector).values()) == pytest.approx(1.0)
