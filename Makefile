@@ -14,7 +14,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 PYTEST = run_pytest() { $(APP_PY) -m pytest "$$@"; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest: no tests collected for: $$*"; return 0; fi; return $$status; }; run_pytest
 
-.PHONY: help install lock lint run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage fit-route-reader bench-nlu bench-conversation bench-load bench-turns audit teams-package browser clean
+.PHONY: help install lock lint run test test-unit test-rasa test-e2e knowledge-check index train bench bench-retrieval bench-triage fit-route-reader bench-nlu bench-nlu-heldout bench-nlu-repeats bench-conversation bench-load bench-turns audit teams-package browser clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -78,9 +78,16 @@ bench: bench-retrieval bench-triage bench-conversation bench-nlu ## Every benchm
 bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hybrid
 	$(APP_PY) -m bench.retrieval
 
-bench-nlu: .venv-rasa/.installed ## NLU 3-fold cross-validation, printing intent F1 per intent
+bench-nlu: bench-nlu-heldout ## NLU: held-out messages, then 3-fold cross-validation (intent F1 per intent)
 	$(RASA) test nlu --nlu bot/nlu --config config.yml --cross-validation --folds 3 --out var/results/nlu
 	$(APP_PY) -m bench.nlu_report var/results/nlu
+
+bench-nlu-heldout: .venv-rasa/.installed ## NLU trained on bot/nlu, scored on tests/nlu/heldout_messages.yml (never tuned on)
+	$(RASA) train nlu --nlu bot/nlu --config config.yml --out var/models/nlu-heldout --fixed-model-name nlu
+	.venv-rasa/bin/python -m bench.nlu_heldout var/models/nlu-heldout/nlu.tar.gz tests/nlu/heldout_messages.yml
+
+bench-nlu-repeats: .venv-rasa/.installed ## NLU 3-fold cross-validation over 3 fixed seeds: F1 mean +- sd (about 5 min)
+	.venv-rasa/bin/python -m bench.nlu_cv_repeats --seeds 0 1 2
 
 bench-conversation: .venv/.installed ## Practitioner turns from description to route, over every vignette
 	$(APP_PY) -m bench.conversation_length

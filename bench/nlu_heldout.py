@@ -1,0 +1,64 @@
+"""Intent accuracy and F1 on the held-out messages (tests/nlu/heldout_messages.yml), which nobody tunes on.
+
+Run in the Rasa environment on a model trained on bot/nlu (`make bench-nlu-heldout` does both):
+
+    .venv-rasa/bin/python -m bench.nlu_heldout var/models/nlu-heldout/nlu.tar.gz tests/nlu/heldout_messages.yml
+
+Cross-validation says how well the model fits messages like its own training data; this says how it does on
+messages written apart from it. Two views of the same predictions:
+- top intent, the FallbackClassifier undone: what `rasa test nlu` and the cross-validation score, so the
+  figures compare;
+- as served: each message either gets its intent, falls back (a clarifying reply: confidence below the
+  threshold or two intents too close), or gets a wrong intent with confidence - the miss a practitioner sees.
+"""
+
+import asyncio
+import sys
+from collections import Counter
+
+from rasa.core.agent import Agent
+from rasa.nlu.classifiers import fallback_classifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
+from sklearn.metrics import accuracy_score, classification_report
+
+from bench.nlu_report import print_intent_table
+
+
+async def predict(agent: Agent, texts: list[str]) -> list[dict]:
+    """The NLU result for each text, as the Rasa server would produce it."""
+    return [await agent.parse_message(text) for text in texts]
+
+
+def main() -> int:
+    """Print the per-intent table, accuracy, weighted F1, the as-served split and every miss; exit 0."""
+    model_path, messages_path = sys.argv[1], sys.argv[2]
+    examples = [example for example in load_data(messages_path).intent_examples]
+    expected = [example.get(INTENT) for example in examples]
+    served = asyncio.run(predict(Agent.load(model_path), [example.get(TEXT) for example in examples]))
+    top = [fallback_classifier.undo_fallback_prediction(result)
+           if fallback_classifier.is_fallback_classifier_prediction(result) else result for result in served]
+    predicted = [result[INTENT][INTENT_NAME_KEY] for result in top]
+
+    print_intent_table(classification_report(expected, predicted, output_dict=True, zero_division=0))
+    outcomes = Counter()
+    misses = []
+    for want, got, result, answer in zip(expected, predicted, top, served, strict=True):
+        fell_back = fallback_classifier.is_fallback_classifier_prediction(answer)
+        outcomes["fallback" if fell_back else "right" if got == want else "wrong"] += 1
+        if got != want or fell_back:
+            misses.append((want, got, result[INTENT]["confidence"], "fallback" if fell_back else "", answer[TEXT]))
+    print("\nmisses and fallbacks (expected -> top intent, confidence, served):")
+    for want, got, confidence, fell_back, text in sorted(misses):
+        mark = "ok " if want == got else "   "
+        print(f"  {mark}{want:22} -> {got:22} {confidence:.2f} {fell_back:8} {text}")
+    weighted = classification_report(expected, predicted, output_dict=True, zero_division=0)["weighted avg"]
+    print(f"\nheld-out top intent: accuracy {accuracy_score(expected, predicted):.3f}, "
+          f"weighted F1 {weighted['f1-score']:.3f} ({len(expected)} messages)")
+    print(f"held-out as served: {outcomes['right']} right, {outcomes['fallback']} fall back (clarifying reply), "
+          f"{outcomes['wrong']} wrong intent")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
