@@ -8,9 +8,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import AnswerError, case_from_slots, next_question, parse_answer
+from actions.replies import reply
 from actions.runtime import threshold_model
 
 FORM_SLOT = "pending_answer"
+
+
+def _no_words(tracker: Tracker) -> bool:
+    """A typed answer with no letter or digit ("?!", an emoji) is not taken as yes, no or not sure."""
+    typed = str((tracker.latest_message or {}).get("text") or "")
+    return bool(typed.strip()) and not typed.startswith("/") and not any(ch.isalnum() for ch in typed)
 
 
 def _buttons(question: Any) -> list[dict[str, str]]:
@@ -60,6 +67,9 @@ class ValidateThresholdForm(FormValidationAction):
         model = threshold_model()
         question = model.question(tracker.get_slot("pending_question") or "")
         if question is None:
+            return {FORM_SLOT: None}
+        if _no_words(tracker):
+            dispatcher.utter_message(text=reply("answer_not_understood"))
             return {FORM_SLOT: None}
         try:
             slots = parse_answer(model, question, value, case_from_slots(tracker))
