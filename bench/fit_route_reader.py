@@ -41,8 +41,8 @@ GRID = {
     "emergency_yes": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
     "emergency_unsure": (0.3, 0.4, 0.5, 0.6, 1.01),
     "statutory_possible": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
-    "rule_out_at": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
-    "rule_out_max_statutory": (0.05, 0.1, 0.15, 0.2, 0.3),
+    "rule_out_at": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
+    "rule_out_max_statutory": (0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.3),
 }
 STATUTORY = {"emergency", "mash"}
 BELOW_STATUTORY = {"early_help", "universal"}
