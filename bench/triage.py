@@ -42,6 +42,8 @@ SET_STATUS = {
                            "detection (ADR 0010): no longer held out",
     "vignettes_fresh2.yml": "written blind, measured (52%), then training data for the route reader (ADR 0011): "
                             "no longer held out",
+    "vignettes_fresh3.yml": "written blind, measured (38% without / 62% with the route reader), then reader training "
+                            "data: no longer held out",
 }
 
 
