@@ -23,9 +23,9 @@ from knowledge.service import GuidanceService
 from knowledge.settings import load_settings
 
 DEFAULT_SETS = ("knowledge/eval/questions_dev.yml", "knowledge/eval/questions_train.yml",
-                "knowledge/eval/questions_fresh2.yml")
+                "knowledge/eval/questions_fresh2.yml", "knowledge/eval/questions_fresh3.yml")
 # Fresh sets that were used for development (their headers say so) and may be trained on.
-DEVELOPMENT_SETS = frozenset({"questions_fresh2.yml"})
+DEVELOPMENT_SETS = frozenset({"questions_fresh2.yml", "questions_fresh3.yml"})
 
 
 def held_out(path: Path) -> bool:

@@ -154,6 +154,15 @@ class GuidanceSearcher:
         self.questions_of: dict[str, list[int]] = {item_id: [] for item_id in self.item_ids}
         for row, item_id in enumerate(index.question_of_row):
             self.questions_of[item_id].append(row)
+        # Out-of-scope topic texts: each topic's first row is its title and description, counted in full; its
+        # typical phrasings count at `question_weight`, like the questions an item answers, so a short phrasing
+        # that shares one everyday word ("mum", "youth", "alcohol") with a question does not outweigh guidance.
+        topics = index.topic_dense
+        self.topic_vectors = (topics.reconstruct_n(0, topics.ntotal) if topics.ntotal
+                              else np.zeros((0, index.dense.d), dtype=np.float32))
+        self.topic_row_weight = np.array(
+            [1.0 if row == 0 or index.topic_of_row[row - 1] != topic_id else search.question_weight
+             for row, topic_id in enumerate(index.topic_of_row)], dtype=np.float32)
 
     def _cosines(self, vector: np.ndarray) -> np.ndarray:
         total = self.index.dense.ntotal
@@ -262,10 +271,7 @@ class GuidanceSearcher:
         top = ranking.ordered[0][0]
         evidence = self._evidence(ranking.query, ranking.topic, ranking.topic_vector, self.item_ids[top],
                                   float(ranking.best_cosine[top]), ranking.terms)
-        topic_cosine = 0.0
-        if ranking.topic_vector is not None and self.index.topic_dense.ntotal:
-            scores, _ = self.index.topic_dense.search(ranking.topic_vector.reshape(1, -1), 1)
-            topic_cosine = float(scores[0][0])
+        topic_cosine = self._closest_topic(ranking.topic_vector)[0]
         unique = set(ranking.terms)
         total_idf = sum(self.bm25.idf(term) for term in unique)
         known = sum(self.bm25.idf(term) for term in unique if term in self.bm25.postings)
@@ -284,29 +290,36 @@ class GuidanceSearcher:
 
     def _best_topic(self, topic_vector: np.ndarray | None) -> Redirect | None:
         """The closest out-of-scope topic when it is similar enough to name as a redirect."""
-        topics = self.index.topic_dense
-        if topic_vector is None or not topics.ntotal:
+        cosine, topic_id = self._closest_topic(topic_vector)
+        if topic_id is None or cosine < self.abstention.out_of_scope_min_cosine:
             return None
-        scores, rows = topics.search(topic_vector.reshape(1, -1), 1)
-        if float(scores[0][0]) < self.abstention.out_of_scope_min_cosine:
-            return None
-        topic = self.index.topics[self.index.topic_of_row[int(rows[0][0])]]
+        topic = self.index.topics[topic_id]
         return Redirect(topic_id=topic.id, title=topic.title, text=topic.redirect)
+
+    def _closest_topic(self, topic_vector: np.ndarray | None, weighted: bool = True) -> tuple[float, str | None]:
+        """The best cosine of any out-of-scope topic text (phrasings weighted, unless `weighted` is False, as the
+        threshold rules of the benchmark modes were set on raw cosines), and its topic (0.0 and None without topics).
+        """
+        if topic_vector is None or not len(self.topic_vectors):
+            return 0.0, None
+        scores = self.topic_vectors @ topic_vector
+        if weighted:
+            scores = scores * self.topic_row_weight
+        row = int(np.argmax(scores))
+        return float(scores[row]), self.index.topic_of_row[row]
 
     def _out_of_scope(self, topic_vector: np.ndarray | None, evidence: Evidence) -> Redirect | None:
         """The declared out-of-scope topic that matches the (place-free) question clearly better than the
         top guidance item does, if any. A top item that shares most of the question's words is kept.
         """
-        topics = self.index.topic_dense
-        if topic_vector is None or not topics.ntotal or evidence.coverage >= self.abstention.out_of_scope_max_coverage:
+        if evidence.coverage >= self.abstention.out_of_scope_max_coverage:
             return None
-        scores, rows = topics.search(topic_vector.reshape(1, -1), 1)
-        cosine = float(scores[0][0])
-        if cosine < self.abstention.out_of_scope_min_cosine:
+        cosine, topic_id = self._closest_topic(topic_vector, weighted=False)
+        if topic_id is None or cosine < self.abstention.out_of_scope_min_cosine:
             return None
         if cosine - evidence.cosine < self.abstention.out_of_scope_margin:
             return None
-        topic = self.index.topics[self.index.topic_of_row[int(rows[0][0])]]
+        topic = self.index.topics[topic_id]
         return Redirect(topic_id=topic.id, title=topic.title, text=topic.redirect)
 
     def _evidence(self, query: str, topic: str, topic_vector: np.ndarray | None, item_id: str, cosine: float,

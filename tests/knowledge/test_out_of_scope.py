@@ -150,3 +150,15 @@ def test_a_bad_topic_on_reload_keeps_the_last_good_index(tmp_path: Path, topics_
     report = service.reload()
     assert not report.ok and any("pizza.yml:7: colour: unknown field" in error for error in report.errors)
     assert service.search("elderly adult abused in her care home").redirect.topic_id == "adult-safeguarding"
+
+
+def test_a_topic_phrasing_counts_like_an_item_question_and_its_description_in_full(tmp_path: Path,
+                                                                                   topics_dir: Path) -> None:
+    embedder = HashingEmbedder()
+    searcher = make_service(tmp_path, embedder, out_of_scope_dir=topics_dir)._searcher
+    weight = searcher.settings.question_weight
+    phrasing = embedder.embed(["best pizza delivery tonight"])[0]
+    description = embedder.embed(["Takeaway food\n\nPizza and takeaway delivery."])[0]
+    assert searcher._closest_topic(phrasing) == (pytest.approx(weight, abs=1e-5), "takeaway-food")
+    assert searcher._closest_topic(phrasing, weighted=False)[0] == pytest.approx(1.0, abs=1e-5)
+    assert searcher._closest_topic(description) == (pytest.approx(1.0, abs=1e-5), "takeaway-food")
