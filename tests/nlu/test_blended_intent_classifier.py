@@ -4,19 +4,12 @@ Runs in the Rasa environment (.venv-rasa, Python 3.10), since Rasa is not instal
 reason when that environment is missing.
 """
 
-import json
-import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.nlu.rasa_script import needs_rasa, run_in_rasa
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa environment .venv-rasa (make install)"),
-]
+pytestmark = needs_rasa
 
 SCRIPT = """
 import json, sys, tempfile
@@ -103,11 +96,7 @@ print("RESULT" + json.dumps({
 
 @pytest.fixture(scope="module")
 def outcome() -> dict:
-    run = subprocess.run([str(RASA_PYTHON), "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                         env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
-    assert run.returncode == 0, run.stderr[-2000:]
-    line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT"))
-    return json.loads(line.removeprefix("RESULT"))
+    return run_in_rasa(SCRIPT)
 
 
 def test_new_messages_get_the_intent_they_mean(outcome: dict) -> None:

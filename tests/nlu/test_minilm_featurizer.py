@@ -1,19 +1,12 @@
 """The Rasa featurizer component, run in the Rasa environment (.venv-rasa, Python 3.10), since Rasa is not
 installed in .venv; skipped with the reason when that environment is missing."""
 
-import json
-import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.nlu.rasa_script import needs_rasa, run_in_rasa
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa environment .venv-rasa (make install)"),
-]
+pytestmark = needs_rasa
 
 SCRIPT = """
 import json
@@ -55,11 +48,7 @@ print("RESULT" + json.dumps(result))
 
 @pytest.fixture(scope="module")
 def outcome() -> dict:
-    run = subprocess.run([str(RASA_PYTHON), "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                         env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
-    assert run.returncode == 0, run.stderr[-2000:]
-    line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT"))
-    return json.loads(line.removeprefix("RESULT"))
+    return run_in_rasa(SCRIPT)
 
 
 def test_training_examples_get_one_384_wide_sentence_feature_and_no_sequence_feature(outcome: dict) -> None:
