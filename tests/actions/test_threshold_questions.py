@@ -49,7 +49,8 @@ def test_a_bad_answer_is_explained_and_asked_again_without_losing_earlier_answer
 
 @pytest.mark.parametrize("typed", ["?!", "👍", "...", "🙂🙂"])
 def test_an_answer_without_words_is_not_taken_as_yes_no_or_not_sure(dispatcher, typed):
-    tracker = make_tracker(text=typed, intent="affirm", answers={"immediate_danger": "no"}, pending_question="harm_screen")
+    tracker = make_tracker(text=typed, intent="affirm", answers={"immediate_danger": "no"},
+                           pending_question="harm_screen")
     slots = ValidateThresholdForm().validate_pending_answer("yes", dispatcher, tracker, {})
     assert slots == {"pending_answer": None}
     assert "couldn't tell your answer" in texts(dispatcher)[0]
