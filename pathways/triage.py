@@ -10,6 +10,7 @@ red flag, the route stays `unclear` and the questions say what to ask. Inferred 
 to `assess_case`, so the conversation can skip what the practitioner has already said.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from pathways.model import Question, Route, ThresholdModel
 from pathways.route_reader import read_answers, reader_features
 from pathways.semantic import SemanticHit, SemanticMatcher, split_clauses
 from pathways.textscan import SignalHit, extract_age, extract_area, find_signals, normalise
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,11 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     answers.update(_number_answers(model, clean, answers, reasons, concerns))
     text_vector: np.ndarray | None = None
     if matcher is not None:
-        clauses, clause_vectors, text_vector = _embed_description(matcher, text, clean)
+        clauses = split_clauses(clean)
+        if model.route_reader is None:
+            clause_vectors = matcher.encoder.embed(clauses) if clauses else None
+        else:
+            clause_vectors, text_vector = _embed_description(matcher, text, clauses)
         _add_semantic_answers(model, matcher.match(clauses, clause_vectors), answers, reasons, concerns)
     main = _main_concern(model, concerns)
     if main and "main_concern" not in answers:
@@ -101,14 +108,13 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
 
 def reader_vector(model: ThresholdModel, matcher: SemanticMatcher, text: str) -> np.ndarray:
     """The route reader's input for a description, exactly as `triage_text` computes it (for the fit)."""
-    return _embed_description(matcher, text, normalise(text, model.triage))[2]
+    return _embed_description(matcher, text, split_clauses(normalise(text, model.triage)))[1]
 
 
-def _embed_description(matcher: SemanticMatcher, text: str, clean: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The clauses, their embeddings, and the reader's features — one call to the encoder."""
-    clauses = split_clauses(clean)
+def _embed_description(matcher: SemanticMatcher, text: str, clauses: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The clauses' embeddings and the reader's features, from one call to the encoder."""
     vectors = matcher.encoder.embed([text.strip(), *clauses])
-    return clauses, vectors[1:], reader_features(vectors[0], vectors[1:])
+    return vectors[1:], reader_features(vectors[0], vectors[1:])
 
 
 # Questions whose "not sure" read from the text must still be put to the practitioner: the text may raise
@@ -174,6 +180,9 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
     """
     reader = model.route_reader
     if reader is None or len(vector) != reader.dimension:
+        if reader is not None:
+            logger.warning("route reader left out: it expects %d features, the encoder gives %d; refit it",
+                           reader.dimension, len(vector))
         return decision, ()
     reading = read_answers(reader, reader.probabilities(vector), decision.route, tuple(answers))
     before = dict(answers)
