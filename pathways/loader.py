@@ -174,13 +174,19 @@ def _cross_check(model: ThresholdModel, docs: dict[str, YamlDocument]) -> list[M
                 problems.append(doc.problem((*loc, k), f'unknown guidance id "{gid}"'))
 
     seen: dict[str, str] = {}
-    for file_key, items in (("gates", model.gates), ("indicators", model.indicators), ("level_rules", model.level_rules)):
+    for file_key, items in (
+        ("gates", model.gates),
+        ("indicators", model.indicators),
+        ("level_rules", model.level_rules),
+    ):
         for index, rule_id in enumerate(items):
             if rule_id in seen:
                 problems.append(docs[file_key].problem((file_key, index, "id"), f'duplicate rule id "{rule_id}"'))
             seen[rule_id] = file_key
-    for count_file, items, count in (("gates", model.gates, len(docs["gates"].data["gates"])),
-                                     ("indicators", model.indicators, len(docs["indicators"].data["indicators"]))):
+    for count_file, items, count in (
+        ("gates", model.gates, len(docs["gates"].data["gates"])),
+        ("indicators", model.indicators, len(docs["indicators"].data["indicators"])),
+    ):
         if len(items) != count:
             problems.append(docs[count_file].problem((count_file,), "ids must be unique"))
     for i, gate in enumerate(model.gates.values()):
@@ -190,7 +196,9 @@ def _cross_check(model: ThresholdModel, docs: dict[str, YamlDocument]) -> list[M
     for i, ind in enumerate(model.indicators.values()):
         check_guidance(docs["indicators"], ("indicators", i, "guidance"), ind.guidance)
         if ind.concern not in concerns:
-            problems.append(docs["indicators"].problem(("indicators", i, "concern"), f'unknown concern "{ind.concern}"'))
+            problems.append(
+                docs["indicators"].problem(("indicators", i, "concern"), f'unknown concern "{ind.concern}"')
+            )
     kinds = [r.kind for r in model.level_rules.values()]
     for kind in set(kinds):
         if kinds.count(kind) > 1:
@@ -208,7 +216,9 @@ def _cross_check(model: ThresholdModel, docs: dict[str, YamlDocument]) -> list[M
     return problems
 
 
-def _check_questions(model: ThresholdModel, doc: YamlDocument, rule_ids: set[str], concerns: set[str]) -> list[ModelProblem]:
+def _check_questions(
+    model: ThresholdModel, doc: YamlDocument, rule_ids: set[str], concerns: set[str]
+) -> list[ModelProblem]:
     problems: list[ModelProblem] = []
     raw = list(doc.data["questions"])
     ids = [q["id"] for q in raw]
@@ -219,22 +229,32 @@ def _check_questions(model: ThresholdModel, doc: YamlDocument, rule_ids: set[str
             problems.append(doc.problem(("questions", i, "id"), f'duplicate question id "{question.id}"'))
         values = [o.value for o in question.options]
         if question.kind == "yes_no_unsure" and sorted(values) != sorted(YES_NO_UNSURE):
-            problems.append(doc.problem(("questions", i, "options"), "yes_no_unsure needs exactly the options yes, no, unsure"))
+            problems.append(
+                doc.problem(("questions", i, "options"), "yes_no_unsure needs exactly the options yes, no, unsure")
+            )
         if question.kind == "choice" and (len(values) < 2 or len(set(values)) != len(values)):
-            problems.append(doc.problem(("questions", i, "options"), "choice needs two or more options with unique values"))
+            problems.append(
+                doc.problem(("questions", i, "options"), "choice needs two or more options with unique values")
+            )
         if question.kind == "number" and (values or question.minimum is None or question.maximum is None):
             problems.append(doc.problem(("questions", i, "kind"), "number takes minimum and maximum, no options"))
         for j, option in enumerate(question.options):
             for field in ("fires", "clears", "clears_unresolved", "possible"):
                 for k, rule_id in enumerate(getattr(option, field)):
                     if rule_id not in rule_ids:
-                        problems.append(doc.problem(("questions", i, "options", j, field, k), f'unknown rule "{rule_id}"'))
+                        problems.append(
+                            doc.problem(("questions", i, "options", j, field, k), f'unknown rule "{rule_id}"')
+                        )
             for k, concern in enumerate(option.concerns):
                 if concern not in concerns:
-                    problems.append(doc.problem(("questions", i, "options", j, "concerns", k), f'unknown concern "{concern}"'))
+                    problems.append(
+                        doc.problem(("questions", i, "options", j, "concerns", k), f'unknown concern "{concern}"')
+                    )
         for k, concern in enumerate(question.ask_if.concerns_any):
             if concern not in concerns:
-                problems.append(doc.problem(("questions", i, "ask_if", "concerns_any", k), f'unknown concern "{concern}"'))
+                problems.append(
+                    doc.problem(("questions", i, "ask_if", "concerns_any", k), f'unknown concern "{concern}"')
+                )
         for other, wanted in question.ask_if.answered.items():
             target = by_id.get(other)
             if target is None or any(target.option(v) is None for v in wanted):
@@ -271,10 +291,14 @@ def _check_triage(model: ThresholdModel, doc: YamlDocument) -> list[ModelProblem
             question = model.question(qid)
             option = question.option(value) if question is not None else None
             if option is not None and not any(
-                    r in model.gates or (r in model.indicators and model.indicators[r].level == 4)
-                    for r in (*option.fires, *option.possible)):
-                problems.append(doc.problem(("signals", i, "when_now", qid),
-                                            f'"{qid}: {value}" raises no red flag or level-4 indicator'))
+                r in model.gates or (r in model.indicators and model.indicators[r].level == 4)
+                for r in (*option.fires, *option.possible)
+            ):
+                problems.append(
+                    doc.problem(
+                        ("signals", i, "when_now", qid), f'"{qid}: {value}" raises no red flag or level-4 indicator'
+                    )
+                )
         for k, concern in enumerate(signal.concerns):
             if concern not in model.concerns:
                 problems.append(doc.problem(("signals", i, "concerns", k), f'unknown concern "{concern}"'))
@@ -301,8 +325,10 @@ def main(argv: list[str]) -> int:
     except ModelError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
         return 1
-    print(f"ok: {len(model.gates)} gates, {len(model.indicators)} indicators, "
-          f"{len(model.questions)} questions, {len(model.areas)} areas")
+    print(
+        f"ok: {len(model.gates)} gates, {len(model.indicators)} indicators, "
+        f"{len(model.questions)} questions, {len(model.areas)} areas"
+    )
     return 0
 
 
