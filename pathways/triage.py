@@ -10,6 +10,7 @@ red flag, the route stays `unclear` and the questions say what to ask. Inferred 
 to `assess_case`, so the conversation can skip what the practitioner has already said.
 """
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -179,10 +180,10 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
     Returns the decision and the red-flag questions the reader only read as "no" (to be confirmed first).
     """
     reader = model.route_reader
-    if reader is None or len(vector) != reader.dimension:
-        if reader is not None:
-            logger.warning("route reader left out: it expects %d features, the encoder gives %d; refit it",
-                           reader.dimension, len(vector))
+    if reader is None:
+        return decision, ()
+    if len(vector) != reader.dimension:
+        _warn_reader_does_not_fit(reader.dimension, len(vector))
         return decision, ()
     reading = read_answers(reader, reader.probabilities(vector), decision.route, tuple(answers))
     before = dict(answers)
@@ -198,6 +199,12 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
         reasons.append(reading.reasons["fill"])
     read_as_no = tuple(qid for qid in RED_FLAG_SCREENS if reading.fill_answers.get(qid) and qid not in before)
     return _assess_dropping_contradictions(model, area, age, answers, reasons), read_as_no
+
+
+@functools.cache
+def _warn_reader_does_not_fit(expected: int, got: int) -> None:
+    """Once per process and size pair, not on every message."""
+    logger.warning("route reader left out: it expects %d features, the encoder gives %d; refit it", expected, got)
 
 
 def _keep_most_worrying(model: ThresholdModel, answers: dict[str, str], qid: str, value: str) -> None:
