@@ -82,9 +82,9 @@ bench-nlu: bench-nlu-heldout ## NLU: held-out messages, then 3-fold cross-valida
 	$(RASA) test nlu --nlu bot/nlu --config config.yml --cross-validation --folds 3 --out var/results/nlu
 	$(APP_PY) -m bench.nlu_report var/results/nlu
 
-bench-nlu-heldout: .venv-rasa/.installed ## NLU trained on bot/nlu, scored on tests/nlu/heldout_messages.yml (never tuned on)
+bench-nlu-heldout: .venv-rasa/.installed ## NLU trained on bot/nlu, scored on tests/nlu/heldout_messages*.yml (never tuned on)
 	$(RASA) train nlu --nlu bot/nlu --config config.yml --out var/models/nlu-heldout --fixed-model-name nlu
-	.venv-rasa/bin/python -m bench.nlu_heldout var/models/nlu-heldout/nlu.tar.gz tests/nlu/heldout_messages.yml
+	.venv-rasa/bin/python -m bench.nlu_heldout var/models/nlu-heldout/nlu.tar.gz tests/nlu/heldout_messages*.yml
 
 bench-nlu-repeats: .venv-rasa/.installed ## NLU 3-fold cross-validation over 3 fixed seeds: F1 mean +- sd (about 5 min)
 	.venv-rasa/bin/python -m bench.nlu_cv_repeats --seeds 0 1 2

@@ -4,8 +4,8 @@ Features come from the live hybrid search (`GuidanceSearcher.features`); in-scop
 (answer), out-of-scope 0 (abstain). Questions matching a safety pattern are left out: they are never abstained
 on. A standardised, L2-regularised logistic regression is fitted in numpy; the threshold is the one that, on
 out-of-fold probabilities from stratified k-fold cross-validation, abstains on the most out-of-scope questions
-while wrongly abstaining on at most `--max-wrong` of the in-scope ones. Never fit on a held-out set: the blind and
-fresh sets are refused, except those their headers mark as used for development (`DEVELOPMENT_SETS`).
+while wrongly abstaining on at most `--max-wrong` of the in-scope ones. Never fit on a held-out set: a set whose header
+still says never to tune on it is refused (`bench.held_out`).
 
     .venv/bin/python -m bench.fit_abstention [--questions FILE ...] [--out FILE] [--max-wrong 0.03]
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from bench.held_out import is_held_out
 from bench.retrieval import load_eval_set
 from knowledge.abstention import FEATURE_NAMES
 from knowledge.service import GuidanceService
@@ -24,13 +25,6 @@ from knowledge.settings import load_settings
 
 DEFAULT_SETS = ("knowledge/eval/questions_dev.yml", "knowledge/eval/questions_train.yml",
                 "knowledge/eval/questions_fresh2.yml", "knowledge/eval/questions_fresh3.yml")
-# Fresh sets that were used for development (their headers say so) and may be trained on.
-DEVELOPMENT_SETS = frozenset({"questions_fresh2.yml", "questions_fresh3.yml"})
-
-
-def held_out(path: Path) -> bool:
-    """True for a blind or fresh set that was not released for development."""
-    return ("blind" in path.name or "fresh" in path.name) and path.name not in DEVELOPMENT_SETS
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 300) -> tuple[np.ndarray, float]:
@@ -118,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=20, help="cross-validation repeats (different folds)")
     args = parser.parse_args(argv)
-    if any(held_out(path) for path in args.questions):
+    if any(is_held_out(path) for path in args.questions):
         print("refusing to fit on a held-out set", file=sys.stderr)
         return 1
     service = GuidanceService.from_directory(settings=settings)

@@ -27,7 +27,8 @@ import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
 
-from pathways.case_file import is_held_out, load_vignettes
+from bench.held_out import is_held_out
+from pathways.case_file import load_vignettes
 from pathways.loader import load_model
 from pathways.model import ThresholdModel
 from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers

@@ -21,7 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from pathways.case_file import Vignette, is_held_out, load_cases, load_vignettes
+from bench.held_out import is_held_out
+from pathways.case_file import Vignette, load_cases, load_vignettes
 from pathways.engine import assess_case
 from pathways.loader import load_model
 from pathways.model import ThresholdModel

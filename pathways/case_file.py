@@ -81,14 +81,3 @@ def load_vignettes(path: Path) -> list[Vignette]:
         raise ModelError(problems)
     return list(parsed.vignettes)
 
-
-def is_held_out(path: Path) -> bool:
-    """An evaluation set whose header still says never to tune on it (and not that it was used for development).
-
-    Nothing may learn from a held-out set (`bench/fit_route_reader.py` refuses it) and `make bench-triage`
-    prints its figures but not its misses, so that nobody tunes on it by accident.
-    """
-    lines = path.read_text(encoding="utf-8").splitlines()[:20]
-    header = " ".join(line for line in lines if line.startswith("#")).upper()
-    return "NEVER TUNE" in header and "USED FOR DEVELOPMENT" not in header
-

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.settings import load_settings
-from pathways.case_file import is_held_out
+from bench.held_out import is_held_out
 from pathways.errors import ModelError
 from pathways.loader import load_model
 from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers
