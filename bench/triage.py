@@ -45,6 +45,8 @@ SET_STATUS = {
                             "no longer held out",
     "vignettes_fresh3.yml": "written blind, measured (38% without / 62% with the route reader), then reader training "
                             "data: no longer held out",
+    "vignettes_fresh4.yml": "written blind, measured (48% without / 77% with the route reader), then reader training "
+                            "data: no longer held out",
 }
 
 
