@@ -31,7 +31,7 @@ from bench.held_out import is_held_out
 from pathways.case_file import load_vignettes
 from pathways.loader import load_model
 from pathways.model import ThresholdModel
-from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers
+from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile
 from pathways.semantic import SemanticMatcher
 from pathways.triage import reader_vector, triage_text
 
@@ -44,6 +44,7 @@ GRID = {
     "statutory_possible": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
     "rule_out_at": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
     "rule_out_max_statutory": (0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.3),
+    "possible_outweighed_below": (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15),
 }
 STATUTORY = {"emergency", "mash"}
 BELOW_STATUTORY = {"early_help", "universal"}
@@ -99,7 +100,7 @@ def score_thresholds(model: ThresholdModel, matcher: SemanticMatcher, texts: lis
     served = dataclasses.replace(model, route_reader=reader)
     exact = severe = false_emergency = 0
     for text, want, vector_key in zip(texts, expected, keys, strict=True):
-        key = (text, _reading_key(reader, by_vector[vector_key], cache[("base", text)]))
+        key = (text, _what_the_thresholds_decide(thresholds, by_vector[vector_key]))
         if key not in cache:
             cache[key] = triage_text(served, text, None, matcher).route
         got = cache[key]
@@ -109,16 +110,24 @@ def score_thresholds(model: ThresholdModel, matcher: SemanticMatcher, texts: lis
     return exact, severe, false_emergency
 
 
-def _reading_key(reader: RouteReader, probabilities: dict[str, float], base: tuple[str, tuple[str, ...]]) -> tuple:
-    route, answered = base
-    reading = read_answers(reader, probabilities, route, answered)
-    return tuple(sorted(reading.raise_answers.items())), tuple(sorted(reading.fill_answers.items()))
+def _what_the_thresholds_decide(limits: ReaderThresholds, probabilities: dict[str, float]) -> tuple:
+    """Every comparison `pathways.route_reader` makes between a probability and a threshold.
+
+    For a given text, triage with the reader depends on nothing else, so equal tuples mean equal routes.
+    """
+    p_emergency = probabilities["emergency"]
+    p_statutory = p_emergency + probabilities["mash"]
+    p_lower = probabilities["early_help"] + probabilities["universal"]
+    return (p_emergency >= limits.emergency_yes, p_emergency >= limits.emergency_unsure,
+            p_statutory >= limits.statutory_possible,
+            p_statutory < limits.rule_out_max_statutory and p_lower >= limits.rule_out_at,
+            p_statutory < limits.possible_outweighed_below)
 
 
 def choose_thresholds(score, n: int, max_false_emergency: float) -> tuple[ReaderThresholds, tuple[int, int, int]]:
     """Coordinate search from the most cautious setting; only settings with no severe under-triage count."""
     current = {"emergency_yes": 1.01, "emergency_unsure": 1.01, "statutory_possible": 1.01,
-               "rule_out_at": 1.01, "rule_out_max_statutory": 0.05}
+               "rule_out_at": 1.01, "rule_out_max_statutory": 0.05, "possible_outweighed_below": 0.0}
 
     def value(setting: dict) -> tuple[int, ...] | None:
         thresholds = _valid(setting)
@@ -147,6 +156,7 @@ def _valid(setting: dict[str, float]) -> ReaderThresholds:
     values = {k: min(v, 1.0) for k, v in setting.items()}
     values["emergency_unsure"] = min(values["emergency_unsure"], values["emergency_yes"])
     values["rule_out_max_statutory"] = min(values["rule_out_max_statutory"], values["statutory_possible"])
+    values["possible_outweighed_below"] = min(values["possible_outweighed_below"], values["statutory_possible"])
     return ReaderThresholds(**values)
 
 
@@ -197,11 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     keys = [row.tobytes() for row in x]
     by_vector = {k: dict(zip(READER_ROUTES, map(float, row), strict=True)) for k, row in zip(keys, oof, strict=True)}
     cache: dict = {}
-    base_routes = []
-    for text in texts:
-        base = triage_text(model, text, None, matcher)
-        cache[("base", text)] = (base.decision.route, tuple(base.answers))
-        base_routes.append(base.decision.route)
+    base_routes = [triage_text(model, text, None, matcher).decision.route for text in texts]
 
     def score(thresholds: ReaderThresholds) -> tuple[int, int, int]:
         return score_thresholds(model, matcher, texts, expected, keys, template, by_vector, thresholds, cache)

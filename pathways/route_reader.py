@@ -21,6 +21,12 @@ What it may do, and nothing else:
   probability at least `rule_out_at`, it fills the unanswered red-flag questions with "no" and
   additional needs with its reading, for the provisional route; `pathways.triage` still puts those red-flag
   questions to the practitioner first, and the reason says so.
+- ask rather than assume a "possible": when the only red flags come from exemplar clauses that were merely
+  close ("possible", never a phrase pattern and never a "detected" clause) and the reader's statutory
+  probability is below `possible_outweighed_below`, `pathways.triage` sets those answers aside, reads the
+  description without them (so the rule above may apply) and asks the red-flag questions first
+  (`outweighs_possible_red_flags`). "Biting other children" is close to an assault; the whole message says
+  it is a two-year-old at nursery.
 """
 
 import math
@@ -49,6 +55,9 @@ class ReaderThresholds:
     statutory_possible: float = Probability
     rule_out_at: float = Probability
     rule_out_max_statutory: float = Probability
+    # Below this statutory probability, red flags that only the exemplars' "possible" hits raised are put to the
+    # practitioner as questions instead of setting the route (0 = never).
+    possible_outweighed_below: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _yes_is_stricter(self) -> "ReaderThresholds":
@@ -56,6 +65,8 @@ class ReaderThresholds:
             raise ValueError("emergency_yes must be at least emergency_unsure")
         if self.rule_out_max_statutory > self.statutory_possible:
             raise ValueError("rule_out_max_statutory must not exceed statutory_possible")
+        if self.possible_outweighed_below > self.statutory_possible:
+            raise ValueError("possible_outweighed_below must not exceed statutory_possible")
         return self
 
 
@@ -173,6 +184,14 @@ def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_
                                f"{service} ({_percent(p_lower)}). Please confirm the red-flag questions first: if "
                                "any red flag applies, the route goes up.")
     return ReaderReading(raised, filled, reasons)
+
+
+def outweighs_possible_red_flags(reader: RouteReader, probabilities: Mapping[str, float]) -> bool:
+    """True when the description reads so unlike a statutory concern that "possible" hits become questions.
+
+    See the module docstring: only red flags raised by exemplar "possible" hits alone are set aside.
+    """
+    return sum(probabilities[r] for r in STATUTORY) < reader.thresholds.possible_outweighed_below
 
 
 def _percent(p: float) -> str:

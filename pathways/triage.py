@@ -12,6 +12,7 @@ to `assess_case`, so the conversation can skip what the practitioner has already
 
 import functools
 import logging
+import math
 import re
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from pathways.decision import Decision
 from pathways.engine import assess_case
 from pathways.errors import AssessmentError, ContradictoryAnswers
 from pathways.model import Question, Route, ThresholdModel
-from pathways.route_reader import read_answers, reader_features
+from pathways.route_reader import outweighs_possible_red_flags, read_answers, reader_features
 from pathways.semantic import SemanticHit, SemanticMatcher, split_clauses
 from pathways.textscan import SignalHit, extract_age, extract_area, find_signals, normalise
 
@@ -76,20 +77,25 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     answers, reasons, concerns = _answers_from_hits(model, hits)
     answers.update(_number_answers(model, clean, answers, reasons, concerns))
     text_vector: np.ndarray | None = None
+    only_possible: dict[str, str] | None = None  # the answers before the exemplars, if all they added was "possible"
     if matcher is not None:
         clauses = split_clauses(clean)
         if model.route_reader is None:
             clause_vectors = matcher.encoder.embed(clauses) if clauses else None
         else:
             clause_vectors, text_vector = _embed_description(matcher, text, clauses)
-        _add_semantic_answers(model, matcher.match(clauses, clause_vectors), answers, reasons, concerns)
+        before_exemplars = dict(answers)
+        raised_by = _add_semantic_answers(model, matcher.match(clauses, clause_vectors), answers, reasons, concerns)
+        if raised_by == {"possible"}:
+            only_possible = before_exemplars
     main = _main_concern(model, concerns)
     if main and "main_concern" not in answers:
         answers["main_concern"] = main
     decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
     read_as_no: tuple[str, ...] = ()
     if text_vector is not None and model.route_reader is not None:
-        decision, read_as_no = _add_reader_answers(model, text_vector, area, age, answers, reasons, decision)
+        decision, read_as_no = _add_reader_answers(model, text_vector, area, age, answers, reasons, decision,
+                                                   only_possible)
     red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
     answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions, read_as_no)
     return TriageResult(
@@ -124,13 +130,14 @@ def _embed_description(matcher: SemanticMatcher, text: str, clauses: list[str]) 
 CONFIRM_WITH_THE_PRACTITIONER = ("immediate_danger",)
 # The questions that screen for red flags: when only the route reader read them as "no", they are asked first.
 RED_FLAG_SCREENS = ("immediate_danger", "harm_screen")
+STATUTORY_ROUTES = ("mash", "emergency")
 
 
 def _ask_the_practitioner_to_confirm(model: ThresholdModel, answers: dict[str, str], questions: tuple[Question, ...],
                                      read_as_no: tuple[str, ...] = ()) -> tuple[dict[str, str], tuple[Question, ...]]:
     """Leave a text-inferred "unsure" on these questions, and red flags only read as ruled out, to ask first."""
     unsure = [qid for qid in CONFIRM_WITH_THE_PRACTITIONER if answers.get(qid) == "unsure"]
-    unsure += [qid for qid in read_as_no if qid in answers and qid not in unsure]
+    unsure += [qid for qid in read_as_no if qid not in unsure]
     if not unsure:
         return answers, questions
     ask_first = tuple(question for qid in unsure if (question := model.question(qid)) is not None)
@@ -160,24 +167,33 @@ def _answers_from_hits(model: ThresholdModel, hits: list[SignalHit]) -> tuple[di
 
 
 def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answers: dict[str, str],
-                          reasons: list[str], concerns: set[str]) -> None:
-    """Semantic hits only add answers that are more worrying than what the patterns found."""
+                          reasons: list[str], concerns: set[str]) -> set[str]:
+    """Semantic hits only add answers that are more worrying than what the patterns found.
+
+    Returns the strengths ("possible", "detected") of the hits that changed an answer.
+    """
+    raised_by: set[str] = set()
     for hit in hits:
         before = dict(answers)
         for qid, value in hit.answers.items():
             _keep_most_worrying(model, answers, qid, value)
         if answers != before:
+            raised_by.add(hit.strength)
             concerns.update(hit.cue.concerns)
             wording = "reads like" if hit.strength == "detected" else "may be"
             reasons.append(f'"{hit.clause}" {wording} a red flag: {hit.cue.reason} (close to "{hit.nearest}")')
+    return raised_by
 
 
 def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | None,
                         age: int | None, answers: dict[str, str], reasons: list[str],
-                        decision: Decision) -> tuple[Decision, tuple[str, ...]]:
+                        decision: Decision, only_possible: dict[str, str] | None = None
+                        ) -> tuple[Decision, tuple[str, ...]]:
     """The route reader's answers: raised ones only if more worrying, filled ones only where nothing was said.
 
-    Returns the decision and the red-flag questions the reader only read as "no" (to be confirmed first).
+    `only_possible` holds the answers from before the exemplars when everything they added was a "possible"
+    hit; if the reader outweighs those, they are set aside and the red-flag questions asked instead.
+    Returns the decision and the red-flag questions to put to the practitioner first.
     """
     reader = model.route_reader
     if reader is None:
@@ -185,7 +201,23 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
     if len(vector) != reader.dimension:
         _warn_reader_does_not_fit(reader.dimension, len(vector))
         return decision, ()
-    reading = read_answers(reader, reader.probabilities(vector), decision.route, tuple(answers))
+    probabilities = reader.probabilities(vector)
+    set_aside: tuple[str, ...] = ()
+    if (only_possible is not None and decision.route in STATUTORY_ROUTES
+            and outweighs_possible_red_flags(reader, probabilities)):
+        kept = {**only_possible, **{k: v for k, v in answers.items() if k == "main_concern"}}
+        without = _assess_dropping_contradictions(model, area, age, dict(kept), [])
+        if without.route not in STATUTORY_ROUTES:
+            set_aside = tuple(qid for qid in RED_FLAG_SCREENS if qid not in only_possible)
+            answers.clear()
+            answers.update(kept)
+            statutory = probabilities["emergency"] + probabilities["mash"]
+            reasons.append(f"The description as a whole reads like a lower-need concern (only "
+                           f"{math.floor(statutory * 100)}% like the MASH and emergency descriptions the reader "
+                           "learned from), so the possible red flags above are put to you as questions rather than "
+                           "assumed: please answer them first.")
+            decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
+    reading = read_answers(reader, probabilities, decision.route, tuple(answers))
     before = dict(answers)
     for qid, value in reading.raise_answers.items():
         _keep_most_worrying(model, answers, qid, value)
@@ -194,11 +226,12 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
     for qid, value in reading.fill_answers.items():
         answers.setdefault(qid, value)
     if answers == before:
-        return decision, ()
+        return decision, set_aside
     if reading.fill_answers:
         reasons.append(reading.reasons["fill"])
     read_as_no = tuple(qid for qid in RED_FLAG_SCREENS if reading.fill_answers.get(qid) and qid not in before)
-    return _assess_dropping_contradictions(model, area, age, answers, reasons), read_as_no
+    confirm_first = tuple(dict.fromkeys([*set_aside, *read_as_no]))
+    return _assess_dropping_contradictions(model, area, age, answers, reasons), confirm_first
 
 
 @functools.cache
