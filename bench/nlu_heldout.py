@@ -40,7 +40,8 @@ def main() -> int:
     model_path, message_paths = sys.argv[1], sys.argv[2:]
     agent = Agent.load(model_path)
     for messages_path in message_paths:
-        print(f"\n######## {messages_path}{' (HELD OUT: misses not printed)' if is_held_out(Path(messages_path)) else ''}")
+        held_out = " (HELD OUT: misses not printed)" if is_held_out(Path(messages_path)) else ""
+        print(f"\n######## {messages_path}{held_out}")
         score_file(agent, messages_path)
     return 0
 

@@ -1,8 +1,8 @@
-"""Low-level text scanning for triage: normalise, tolerate typos, find phrases with negation, age and area.
+r"""Low-level text scanning for triage: normalise, tolerate typos, find phrases with negation, age and area.
 
 Typo tolerance: a word of `FUZZY_MIN_WORD` letters or more whose start is one edit (a letter added,
 dropped, changed, or two swapped; first letter kept) from a word stem that the patterns declare as a
-family (`disclos` in `disclos\\w*`, at least `FUZZY_MIN_STEM` letters) is corrected to that stem:
+family (`disclos` in `disclos\w*`, at least `FUZZY_MIN_STEM` letters) is corrected to that stem:
 "dissclosed" → "disclosed", "brusing" → "bruising". Whole pattern words are not targets: too many
 real English words sit one edit from them (eating/beating, anger/danger). A replacement that maps a
 word to itself (`content: content`) marks a real word that must never be corrected; a test checks

@@ -63,7 +63,8 @@ def test_bad_search_input_is_a_readable_422(client: TestClient, body: dict, mess
 
 
 def test_a_body_that_is_not_json_is_a_422_not_a_500(client: TestClient) -> None:
-    response = client.post("/api/v1/guidance/search", content=b"{not json", headers={"content-type": "application/json"})
+    response = client.post("/api/v1/guidance/search", content=b"{not json",
+                           headers={"content-type": "application/json"})
     assert response.status_code == 422
 
 

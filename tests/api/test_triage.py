@@ -37,7 +37,8 @@ def test_a_vague_worry_is_unclear_with_questions(client):
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [({"text": "   "}, "text"), ({"text": "x" * 6000}, "text"), ({"text": "worried about a child", "area": "kent"}, "area")],
+    [({"text": "   "}, "text"), ({"text": "x" * 6000}, "text"),
+     ({"text": "worried about a child", "area": "kent"}, "area")],
 )
 def test_empty_or_oversized_text_and_unknown_area_are_422_naming_the_field(client, payload, field):
     response = client.post("/api/v1/triage", json=payload)

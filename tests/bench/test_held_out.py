@@ -10,7 +10,8 @@ from bench.held_out import is_held_out
 @pytest.mark.parametrize(("header", "held_out"), [
     ("# FRESH9 set written blind.\n# NEVER tune on it: write a new set instead.\n", True),
     ("# never tune on this file (issue #5)\n", True),
-    ("# FRESH9 set.\n# USED FOR DEVELOPMENT from 2026-12-04 (after scoring 70% blind). Originally:\n# NEVER tune on it.\n", False),
+    ("# FRESH9 set.\n# USED FOR DEVELOPMENT from 2026-12-04 (after scoring 70% blind).\n"
+     "# Originally: NEVER tune on it.\n", False),
     ("# DEV set: thresholds are tuned on this file.\n", False),
     ("# no header words at all\n", False),
 ])

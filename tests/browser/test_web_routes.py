@@ -37,7 +37,8 @@ def test_the_page_carries_999_and_every_area_line_in_its_html(real_replies: Cann
 
 def test_emergency_labels_are_escaped_in_the_page():
     replies = CannedReplies(templates={}, emergency_lines=(
-        EmergencyLine("A child in immediate danger", "999"), EmergencyLine("<script>x()</script> MASH", "0100 000 0000")))
+        EmergencyLine("A child in immediate danger", "999"),
+        EmergencyLine("<script>x()</script> MASH", "0100 000 0000")))
     page = client_with(replies).get("/").text
     assert "<script>x()</script>" not in page
     assert "&lt;script&gt;x()&lt;/script&gt; MASH" in page

@@ -93,7 +93,8 @@ def test_a_safety_question_is_answered_even_when_the_model_abstains_on_everythin
     model_file = tmp_path / "model.yml"
     model_file.write_text(yaml.safe_dump(always_abstain), encoding="utf-8")
     settings = settings_for_tests(model_file=model_file)
-    service = make_service(tmp_path, settings=settings, out_of_scope_dir=settings.resolve(Path("knowledge/out_of_scope")))
+    service = make_service(tmp_path, settings=settings,
+                           out_of_scope_dir=settings.resolve(Path("knowledge/out_of_scope")))
     assert service.search("contact the MASH by telephone").abstained
     for question in SAFETY_QUESTIONS:
         response = service.search(question)

@@ -114,7 +114,8 @@ def test_disclosures_in_everyday_words_raise_the_red_flag(model, text, red_flag)
     assert red_flag in result.red_flags and result.route in ("mash", "emergency")
 
 
-@pytest.mark.parametrize("text", ["he said he fell off his bike and hit his head", "she said she hurt her knee at football"])
+@pytest.mark.parametrize("text", ["he said he fell off his bike and hit his head",
+                                  "she said she hurt her knee at football"])
 def test_an_accident_the_child_describes_is_not_a_disclosure(model, text):
     assert "gate_disclosure_or_allegation" not in triage_text(model, text, None).red_flags
 
@@ -144,7 +145,8 @@ def test_typos_one_edit_from_a_pattern_stem_are_corrected(model, typo, fixed):
     assert correct_typos(f"she {typo} it", model.triage) == f"she {fixed} it"
 
 
-@pytest.mark.parametrize("word", ["eating", "anger", "small", "cowes", "frightened", "treatment", "allergic", "content"])
+@pytest.mark.parametrize("word", ["eating", "anger", "small", "cowes", "frightened", "treatment", "allergic",
+                                  "content"])
 def test_real_words_are_never_corrected(model, word):
     assert correct_typos(f"the {word} here", model.triage) == f"the {word} here"
 

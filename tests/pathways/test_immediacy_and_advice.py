@@ -78,7 +78,8 @@ def test_a_now_cue_is_read_per_sentence_and_a_past_cue_cancels_it(model):
 @pytest.mark.parametrize(
     ("text", "route"),
     [
-        ("Mum asking where she can find toddler groups, baby meeting all milestones, no concerns whatsoever", "universal"),
+        ("Mum asking where she can find toddler groups, baby meeting all milestones, no concerns whatsoever",
+         "universal"),
         ("Dad asked me for info on healthy eating for his son. Happy, well supported kid, no concerns.", "universal"),
         ("No safeguarding concerns. Mum is struggling since dad left and has asked for some support.", "early_help"),
     ],
@@ -103,7 +104,8 @@ def test_advice_or_a_help_request_without_the_red_flags_ruled_out_gives_no_lower
     "text",
     [
         "She said dad hits her with a belt. No concerns.",
-        "No safeguarding concerns really, just wanted advice - a 13 year old has a boyfriend who is 19 and picks her up from school.",
+        "No safeguarding concerns really, just wanted advice - a 13 year old has a boyfriend who is 19 and "
+        "picks her up from school.",
         "Mum asked about toddler groups, baby thriving, no concerns at all. Small bruise on the 6 week old's cheek.",
     ],
 )

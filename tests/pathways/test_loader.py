@@ -38,7 +38,8 @@ def test_the_real_model_loads(model):
 
 def test_every_problem_is_reported_with_file_line_and_field_in_one_run(pathways_copy):
     edit(pathways_copy / "model" / "gates.yml", "    route: emergency\n", "    route: soon\n")
-    edit(pathways_copy / "areas" / "portsmouth.yml", "display_name: Portsmouth", "display_name: Portsmouth\ncolour: blue")
+    edit(pathways_copy / "areas" / "portsmouth.yml", "display_name: Portsmouth",
+         "display_name: Portsmouth\ncolour: blue")
     edit(pathways_copy / "model" / "levels.yml", "    route: universal", "    route: universal\n    route: mash")
     problems = problems_of(pathways_copy)
     gates_line = next(i for i, line in enumerate((pathways_copy / "model" / "gates.yml").read_text().splitlines(), 1)

@@ -84,7 +84,7 @@ def test_every_bad_setting_is_reported_at_once():
     with pytest.raises(PackageError) as error:
         build_manifest("not-a-guid", "https://host/", "1.0")
     message = str(error.value)
-    assert "HIPS_TEAMS_APP_ID" in message and "HIPS_TEAMS_PUBLIC_HOST" in message and "HIPS_TEAMS_APP_VERSION" in message
+    assert all(name in message for name in ("HIPS_TEAMS_APP_ID", "HIPS_TEAMS_PUBLIC_HOST", "HIPS_TEAMS_APP_VERSION"))
 
 
 def test_the_command_fails_without_a_traceback_when_the_app_id_is_missing(monkeypatch, tmp_path, capsys):
