@@ -5,7 +5,7 @@ A set is held out while its header says "NEVER tune" and does not say "USED FOR 
 to read it, so the newest blind set stays a clean measure (`make bench-triage`).
 
 1. Embed each description and its clauses (all-MiniLM-L6-v2, offline), as `pathways.triage` does
-   (`reader_vector`: the whole text and the mean of the clauses); classes balanced.
+   (`reader_vector`: the whole text, the mean and the element-wise maximum of the clauses); classes balanced.
 2. Choose the regularisation C by leave-one-file-out cross-validation (files differ in author and style, so
    this estimates how the reader does on a new author's descriptions), then fit on everything.
 3. Choose the thresholds on the out-of-fold probabilities, running the real triage (patterns, exemplars, the
@@ -31,13 +31,14 @@ from bench.held_out import is_held_out
 from pathways.case_file import load_vignettes
 from pathways.loader import load_model
 from pathways.model import ThresholdModel
-from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile
+from pathways.route_reader import READER_ROUTES, FeaturePart, ReaderThresholds, RouteReader, RouteReaderFile
 from pathways.semantic import SemanticMatcher
 from pathways.triage import reader_vector, triage_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHWAYS = ROOT / "pathways"
 C_GRID = (2.0, 4.0, 8.0, 16.0)
+FEATURES: tuple[FeaturePart, ...] = ("text", "clause_mean", "clause_max")
 GRID = {
     "emergency_yes": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
     "emergency_unsure": (0.3, 0.4, 0.5, 0.6, 1.01),
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             expected.append(vignette.expected)
             groups.append(path.name)
     print(f"{len(texts)} descriptions from {len(files)} files: {', '.join(f.name for f in files)}")
-    x = np.vstack([reader_vector(model, matcher, t) for t in texts])
+    x = np.vstack([reader_vector(model, matcher, t, FEATURES) for t in texts])
     y, groups_arr = np.array(expected), np.array(groups)
 
     by_c = {}
@@ -198,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     order = [list(final.classes_).index(r) for r in READER_ROUTES]
     template = RouteReaderFile(
         encoder=model_name, dimension=x.shape[1], fitted=dt.date.today(), trained_on=tuple(f.name for f in files),
-        examples=len(texts), regularisation_c=c, cross_validation={},
+        examples=len(texts), features=FEATURES, regularisation_c=c, cross_validation={},
         thresholds=ReaderThresholds(emergency_yes=1.0, emergency_unsure=1.0, statutory_possible=1.0,
                                     rule_out_at=1.0, rule_out_max_statutory=0.05),
         classes=READER_ROUTES, intercept=tuple(float(final.intercept_[i]) for i in order),
@@ -233,6 +234,7 @@ def write(path: Path, fitted: RouteReaderFile) -> None:
     data = dataclasses.asdict(fitted)
     data["fitted"] = fitted.fitted.isoformat()
     data["trained_on"] = list(fitted.trained_on)
+    data["features"] = list(fitted.features)
     data["classes"] = list(fitted.classes)
     data["intercept"] = [round(v, 6) for v in fitted.intercept]
     data["coefficients"] = [[round(v, 6) for v in row] for row in fitted.coefficients]

@@ -1,12 +1,14 @@
 """Route reader: a learned reading of the whole description, for what the phrase patterns cannot read.
 
-    probabilities = reader.probabilities(reader_features(text_vector, clause_vectors))  # {"emergency": 0.81, ...}
+    features = reader_features(text_vector, clause_vectors, reader.features)
+    probabilities = reader.probabilities(features)  # {"emergency": 0.81, ...}
     added = reader_answers(reader, probabilities, answers, route_so_far)
 
 Phrase patterns and exemplar clauses find red flags; they cannot read whether the whole message says the
 harm is happening now, or that the practitioner has in effect ruled the red flags out ("she's thriving,
 dad's brilliant, just wanted ideas for the holidays"). The reader is a multinomial logistic regression
-over the description's sentence embedding and the mean of its clauses' embeddings (all-MiniLM-L6-v2),
+over the description's sentence embedding and the mean and element-wise maximum of its clauses' embeddings
+(all-MiniLM-L6-v2; the file names the parts it was fitted on),
 fitted by `bench/fit_route_reader.py` on labelled practitioner descriptions and stored as data in
 `pathways/model/route_reader.yml` with the thresholds the fit chose (ADR 0011).
 It only gives answers, never a route: the engine still decides.
@@ -33,6 +35,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -41,6 +44,9 @@ from pydantic.dataclasses import dataclass as yaml_dataclass
 from pathways.model import YAML_TYPE, Route
 
 Probability = Field(ge=0.0, le=1.0)
+FeaturePart = Literal["text", "clause_mean", "clause_max"]
+# What a file without a `features` entry was fitted on (the first readers, 2026-11-22).
+FIRST_FEATURES: tuple[FeaturePart, ...] = ("text", "clause_mean")
 READER_ROUTES: tuple[Route, ...] = ("emergency", "mash", "early_help", "universal", "unclear")
 STATUTORY: tuple[Route, ...] = ("emergency", "mash")
 LOWER_NEED: tuple[Route, ...] = ("early_help", "universal")
@@ -79,6 +85,7 @@ class RouteReaderFile:
     fitted: date
     trained_on: tuple[str, ...] = Field(min_length=1)
     examples: int = Field(ge=1)
+    features: tuple[FeaturePart, ...] = Field(default=FIRST_FEATURES, min_length=1)
     regularisation_c: float = Field(gt=0)
     cross_validation: dict[str, float] = Field(default_factory=dict)
     thresholds: ReaderThresholds
@@ -94,6 +101,8 @@ class RouteReaderFile:
             raise ValueError("intercept and coefficients need one entry per class")
         if any(len(row) != self.dimension for row in self.coefficients):
             raise ValueError(f"every coefficients row needs {self.dimension} numbers (the dimension)")
+        if len(set(self.features)) != len(self.features) or self.dimension % len(self.features):
+            raise ValueError("features must be distinct parts, each giving dimension / len(features) numbers")
         return self
 
 
@@ -108,8 +117,13 @@ class RouteReader:
 
     @property
     def dimension(self) -> int:
-        """The embedding size the weights expect."""
+        """The number of features the weights expect."""
         return self.fitted.dimension
+
+    @property
+    def features(self) -> tuple[FeaturePart, ...]:
+        """Which parts of the description's embedding the weights read, in order."""
+        return self.fitted.features
 
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
         """Softmax over the routes for one embedding (raises ValueError on a wrong dimension)."""
@@ -121,14 +135,21 @@ class RouteReader:
         return {route: float(p) for route, p in zip(self.fitted.classes, exp / exp.sum(), strict=True)}
 
 
-def reader_features(text_vector: np.ndarray, clause_vectors: np.ndarray) -> np.ndarray:
-    """What the reader reads: the whole description's embedding and the mean of its clauses' embeddings.
+def reader_features(text_vector: np.ndarray, clause_vectors: np.ndarray,
+                    features: Sequence[FeaturePart] = FIRST_FEATURES) -> np.ndarray:
+    """What the reader reads: the named parts of the description's embedding, concatenated.
 
-    The whole-text embedding carries the message's overall sense; the clause mean keeps short decisive
-    clauses ("she's safe with nan now") from being drowned by a long story. No clauses: the text twice.
+    `text` is the whole description's embedding (the message's overall sense); `clause_mean` the mean of its
+    clauses' embeddings, which keeps short decisive clauses ("she's safe with nan now") from being drowned by
+    a long story; `clause_max` their element-wise maximum, which keeps one worrying detail in an otherwise
+    reassuring description from being averaged away. No clauses: the text's embedding stands in for them.
     """
-    mean = clause_vectors.mean(axis=0) if len(clause_vectors) else text_vector
-    return np.concatenate([text_vector, mean]).astype(np.float64)
+    if len(clause_vectors):
+        parts = {"text": text_vector, "clause_mean": clause_vectors.mean(axis=0),
+                 "clause_max": clause_vectors.max(axis=0)}
+    else:
+        parts = {"text": text_vector, "clause_mean": text_vector, "clause_max": text_vector}
+    return np.concatenate([parts[name] for name in features]).astype(np.float64)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import functools
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,7 @@ from pathways.decision import Decision
 from pathways.engine import assess_case
 from pathways.errors import AssessmentError, ContradictoryAnswers
 from pathways.model import Question, Route, ThresholdModel
-from pathways.route_reader import outweighs_possible_red_flags, read_answers, reader_features
+from pathways.route_reader import FeaturePart, outweighs_possible_red_flags, read_answers, reader_features
 from pathways.semantic import SemanticHit, SemanticMatcher, split_clauses
 from pathways.textscan import SignalHit, extract_age, extract_area, find_signals, normalise
 
@@ -83,7 +84,7 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
         if model.route_reader is None:
             clause_vectors = matcher.encoder.embed(clauses) if clauses else None
         else:
-            clause_vectors, text_vector = _embed_description(matcher, text, clauses)
+            clause_vectors, text_vector = _embed_description(matcher, text, clauses, model.route_reader.features)
         before_exemplars = dict(answers)
         raised_by = _add_semantic_answers(model, matcher.match(clauses, clause_vectors), answers, reasons, concerns)
         if raised_by == {"possible"}:
@@ -113,15 +114,17 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     )
 
 
-def reader_vector(model: ThresholdModel, matcher: SemanticMatcher, text: str) -> np.ndarray:
+def reader_vector(model: ThresholdModel, matcher: SemanticMatcher, text: str,
+                  features: Sequence[FeaturePart]) -> np.ndarray:
     """The route reader's input for a description, exactly as `triage_text` computes it (for the fit)."""
-    return _embed_description(matcher, text, split_clauses(normalise(text, model.triage)))[1]
+    return _embed_description(matcher, text, split_clauses(normalise(text, model.triage)), features)[1]
 
 
-def _embed_description(matcher: SemanticMatcher, text: str, clauses: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _embed_description(matcher: SemanticMatcher, text: str, clauses: list[str],
+                       features: Sequence[FeaturePart]) -> tuple[np.ndarray, np.ndarray]:
     """The clauses' embeddings and the reader's features, from one call to the encoder."""
     vectors = matcher.encoder.embed([text.strip(), *clauses])
-    return vectors[1:], reader_features(vectors[0], vectors[1:])
+    return vectors[1:], reader_features(vectors[0], vectors[1:], features)
 
 
 # Questions whose "not sure" read from the text must still be put to the practitioner: the text may raise

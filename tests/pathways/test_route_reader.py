@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.settings import load_settings
 from bench.held_out import is_held_out
+from knowledge.settings import load_settings
 from pathways.errors import ModelError
 from pathways.loader import load_model
 from pathways.route_reader import READER_ROUTES, ReaderThresholds, RouteReader, RouteReaderFile, read_answers
@@ -178,6 +178,19 @@ def test_the_fitted_reader_reads_what_the_served_triage_computes(model):
     from knowledge.embedding import SentenceTransformerEmbedder
 
     matcher = SemanticMatcher(SentenceTransformerEmbedder(load_settings().model.name), model.exemplars)
-    vector = reader_vector(model, matcher, DESCRIPTIONS[4])
+    vector = reader_vector(model, matcher, DESCRIPTIONS[4], model.route_reader.features)
     assert len(vector) == model.route_reader.dimension, "refit the reader: make fit-route-reader"
     assert sum(model.route_reader.probabilities(vector).values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("wrong", [["text", "clause_median"], ["text", "text"]])
+def test_a_reader_file_names_distinct_known_parts_it_reads(tmp_path, wrong):
+    copy = tmp_path / "pathways"
+    shutil.copytree(ROOT / "pathways" / "model", copy / "model")
+    shutil.copytree(ROOT / "pathways" / "areas", copy / "areas")
+    path = copy / "model" / "route_reader.yml"
+    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("features:"))
+    path.write_text(text.replace("regularisation_c:", f"features: {wrong}\nregularisation_c:", 1), encoding="utf-8")
+    with pytest.raises(ModelError) as error:
+        load_model(copy)
+    assert "route_reader.yml:" in str(error.value) and "features" in str(error.value)
