@@ -7,7 +7,13 @@ out-of-fold probabilities from stratified k-fold cross-validation, abstains on t
 while wrongly abstaining on at most `--max-wrong` of the in-scope ones. Never fit on a held-out set: a set whose header
 still says never to tune on it is refused (`bench.held_out`).
 
-    .venv/bin/python -m bench.fit_abstention [--questions FILE ...] [--out FILE] [--max-wrong 0.03]
+`--leave-one-set-out` writes no model: it fits on all sets but one and reports that set's out-of-scope and wrong
+abstention at the cross-validated threshold, in turn for each evaluation set (the training-only set is never
+reported), and for each `--check` set with a model fitted on every `--questions` set. It estimates what a new set
+written blind will see, which pooled cross-validation does not (questions of one set share a writer and style).
+
+    .venv/bin/python -m bench.fit_abstention [--questions FILE ...] [--out FILE] [--max-wrong 0.02]
+    .venv/bin/python -m bench.fit_abstention --leave-one-set-out [--check FILE ...] [--drop FEATURE ...]
 """
 
 import argparse
@@ -24,7 +30,10 @@ from knowledge.service import GuidanceService
 from knowledge.settings import load_settings
 
 DEFAULT_SETS = ("knowledge/eval/questions_dev.yml", "knowledge/eval/questions_train.yml",
-                "knowledge/eval/questions_fresh2.yml", "knowledge/eval/questions_fresh3.yml")
+                "knowledge/eval/questions_fresh2.yml", "knowledge/eval/questions_fresh3.yml",
+                "knowledge/eval/questions_fresh4.yml")
+# Written to train the model, never to report on it (ADR 0008).
+TRAINING_ONLY = frozenset({"questions_train.yml"})
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 300) -> tuple[np.ndarray, float]:
@@ -83,10 +92,11 @@ def choose_threshold(probabilities: np.ndarray, y: np.ndarray, max_wrong: float)
     return best
 
 
-def collect(service: GuidanceService, paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature rows and labels for every question not covered by the safety override."""
+def collect(service: GuidanceService, paths: list[Path],
+            names: tuple[str, ...] = FEATURE_NAMES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feature rows, labels and each row's set (file name) for every question not covered by the safety override."""
     searcher = service._searcher
-    rows, labels = [], []
+    rows, labels, groups = [], [], []
     for path in paths:
         questions = load_eval_set(path)
         cases = [(q.question, q.area, 1) for q in questions.in_scope] + [(q.question, None, 0)
@@ -96,39 +106,76 @@ def collect(service: GuidanceService, paths: list[Path]) -> tuple[np.ndarray, np
                 continue
             features = searcher.features(question, area)
             if features is not None:
-                rows.append([features.as_dict()[name] for name in FEATURE_NAMES])
+                rows.append([features.as_dict()[name] for name in names])
                 labels.append(label)
-    return np.array(rows), np.array(labels, dtype=float)
+                groups.append(path.name)
+    return np.array(rows), np.array(labels, dtype=float), np.array(groups)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Fit, cross-validate and write the model; return 1 when asked to fit on a held-out set."""
-    settings = load_settings()
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, nargs="+", default=[settings.resolve(Path(p)) for p in DEFAULT_SETS])
-    parser.add_argument("--out", type=Path, default=settings.resolve(Path("knowledge/abstention_model.yml")))
-    parser.add_argument("--max-wrong", type=float, default=0.03, help="cross-validated wrong-abstention budget")
-    parser.add_argument("--l2", type=float, default=1.0)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=20, help="cross-validation repeats (different folds)")
-    args = parser.parse_args(argv)
-    if any(is_held_out(path) for path in args.questions):
-        print("refusing to fit on a held-out set", file=sys.stderr)
-        return 1
-    service = GuidanceService.from_directory(settings=settings)
-    x, y = collect(service, args.questions)
+def cv_threshold(x: np.ndarray, y: np.ndarray, args: argparse.Namespace, verbose: bool = False) -> float:
+    """Median over `args.repeats` k-fold splits of the threshold that keeps the wrong-abstention budget."""
     thresholds = []
     for seed in range(args.repeats):
         probabilities = out_of_fold(x, y, args.folds, args.l2, seed)
         threshold, abstained, wrong = choose_threshold(probabilities, y, args.max_wrong)
         thresholds.append(threshold)
-        print(f"cv seed {seed}: threshold {threshold:.3f}, out-of-scope abstention {abstained:.3f}, "
-              f"wrong abstention {wrong:.3f}")
-    threshold = float(np.median(thresholds))
+        if verbose:
+            print(f"cv seed {seed}: threshold {threshold:.3f}, out-of-scope abstention {abstained:.3f}, "
+                  f"wrong abstention {wrong:.3f}")
+    return float(np.median(thresholds))
+
+
+def held_out_rates(x: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray,
+                   args: argparse.Namespace) -> tuple[float, float, float]:
+    """Fit on the `train` rows (threshold by cross-validation); out-of-scope and wrong abstention on `test` rows."""
+    threshold = cv_threshold(x[train], y[train], args)
+    mean, scale = standardise(x[train])
+    coef, intercept = fit_logistic((x[train] - mean) / scale, y[train], args.l2)
+    abstains = predict(x[test], mean, scale, coef, intercept) < threshold
+    return float(abstains[y[test] == 0].mean()), float(abstains[y[test] == 1].mean()), threshold
+
+
+def leave_one_set_out(x: np.ndarray, y: np.ndarray, groups: np.ndarray, checks: set[str],
+                      args: argparse.Namespace) -> None:
+    """Print each evaluation set's abstention figures with a model fitted without it (see the module docstring)."""
+    trainable = ~np.isin(groups, list(checks))
+    for name in dict.fromkeys(groups):
+        if name in TRAINING_ONLY:
+            continue
+        test = groups == name
+        oos, wrong, threshold = held_out_rates(x, y, trainable & ~test, test, args)
+        print(f"{name:<24} {'check' if name in checks else 'left out':>9}: out-of-scope abstention {oos:.3f}, "
+              f"wrong abstention {wrong:.3f} ({int(test.sum())} questions, threshold {threshold:.3f})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fit, cross-validate and write the model, or only report (--leave-one-set-out); 1 for a held-out set."""
+    settings = load_settings()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, nargs="+", default=[settings.resolve(Path(p)) for p in DEFAULT_SETS])
+    parser.add_argument("--out", type=Path, default=settings.resolve(Path("knowledge/abstention_model.yml")))
+    parser.add_argument("--max-wrong", type=float, default=0.02, help="cross-validated wrong-abstention budget")
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=20, help="cross-validation repeats (different folds)")
+    parser.add_argument("--leave-one-set-out", action="store_true", help="report held-out figures, write nothing")
+    parser.add_argument("--check", type=Path, nargs="*", default=[], help="development sets to report, never fit on")
+    parser.add_argument("--drop", nargs="*", default=[], choices=FEATURE_NAMES, help="features to leave out")
+    args = parser.parse_args(argv)
+    if any(is_held_out(path) for path in [*args.questions, *args.check]):
+        print("refusing to fit on or check against a held-out set", file=sys.stderr)
+        return 1
+    names = tuple(name for name in FEATURE_NAMES if name not in args.drop)
+    service = GuidanceService.from_directory(settings=settings)
+    x, y, groups = collect(service, [*args.questions, *args.check], names)
+    if args.leave_one_set_out:
+        leave_one_set_out(x, y, groups, {path.name for path in args.check}, args)
+        return 0
+    threshold = cv_threshold(x, y, args, verbose=True)
     mean, scale = standardise(x)
     coef, intercept = fit_logistic((x - mean) / scale, y, args.l2)
     model = {
-        "features": list(FEATURE_NAMES), "mean": [round(float(v), 6) for v in mean],
+        "features": list(names), "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale], "coefficients": [round(float(v), 6) for v in coef],
         "intercept": round(intercept, 6), "threshold": round(threshold, 4),
         "trained_on": [str(path.relative_to(settings.resolve(Path(".")))) if path.is_absolute() else str(path)
@@ -139,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     header = ("# Fitted by `python -m bench.fit_abstention` (ADR 0008). Do not edit by hand;"
               " refit after content changes.\n")
     args.out.write_text(header + yaml.safe_dump(model, sort_keys=False, width=120), encoding="utf-8")
-    print("coefficients: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(FEATURE_NAMES, coef, strict=True)))
+    print("coefficients: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(names, coef, strict=True)))
     print(f"wrote {args.out} (threshold {threshold:.3f}, {len(y)} questions)")
     return 0
 

@@ -25,7 +25,9 @@ class AbstentionFeatures:
     lexical rankings put the same item first; dense_margin: cosine gap between the two best items;
     known_terms: IDF-weighted share of the query's words that the guidance uses anywhere; mentions_child: 1
     when the query names a child or young person (`abstention.child_patterns`), since a question about adults
-    only is rarely one the children's guidance answers.
+    only is rarely one the children's guidance answers; query_length: log(1 + the number of distinct content
+    words), because a long question that describes a case matches any one passage less closely than a short
+    one does, so the same cosine is stronger evidence for it.
     """
 
     cosine: float
@@ -37,6 +39,7 @@ class AbstentionFeatures:
     dense_margin: float
     known_terms: float
     mentions_child: float = 0.0
+    query_length: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """Feature name to value."""

@@ -12,6 +12,7 @@ model (and in the dense/lexical benchmark modes) the threshold rules in settings
 safety pattern (a disclosure, immediate danger) is never abstained on.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -286,6 +287,7 @@ class GuidanceSearcher:
             agreement=float(bool(dense) and lexical_top == dense[0]), dense_margin=dense_margin,
             known_terms=known / total_idf if total_idf else 0.0,
             mentions_child=float(self.child_mention.matches(ranking.query)),
+            query_length=math.log1p(len(set(self.bm25.query_terms(ranking.topic)))),
         )
 
     def _best_topic(self, topic_vector: np.ndarray | None) -> Redirect | None:

@@ -10,6 +10,8 @@ from knowledge.validate import FileChecker, Problem, display_path, pydantic_mess
 from knowledge.yaml_source import YamlSyntaxError, read_yaml
 
 TERM = re.compile(r"^[a-z0-9][a-z0-9 '-]*$")
+# Terms at least this long also match with a plural "s".
+MIN_PLURAL_TERM = 3
 
 
 class SynonymsFile(BaseModel):
@@ -31,16 +33,22 @@ class QueryExpander:
         return frozenset(key for key, _ in self.terms if " " not in key)
 
     def expand(self, query: str) -> str:
-        """Return `query` with each known term followed by its expansion in brackets (once per term)."""
+        """Return `query` with each known term followed by its expansion in brackets (once per term).
+
+        A term of three or more characters also matches with a plural "s" ("EHAs", "DNAs"); a shorter one does
+        not, as "cps" or "hvs" may be another abbreviation altogether.
+        """
         if not self.terms:
             return query
         expansions = dict(self.terms)
-        pattern = r"\b(" + "|".join(re.escape(key) for key, _ in sorted(self.terms, key=lambda t: -len(t[0]))) + r")\b"
+        keys = "|".join(re.escape(key) for key, _ in sorted(self.terms, key=lambda t: -len(t[0])))
+        pattern = r"\b(" + keys + r")(s?)\b"
         seen: set[str] = set()
 
         def spell_out(match: re.Match) -> str:
             key = match.group(1).lower()
-            if key in seen or expansions[key].lower() in query.lower():
+            plural_of_short_term = bool(match.group(2)) and len(key) < MIN_PLURAL_TERM
+            if plural_of_short_term or key in seen or expansions[key].lower() in query.lower():
                 return match.group(0)
             seen.add(key)
             return f"{match.group(0)} ({expansions[key]})"

@@ -1,5 +1,6 @@
 """Abstention model, its fitting, and the safety override that never abstains on disclosures or danger."""
 
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bench.fit_abstention import DEFAULT_SETS, choose_threshold, fit_logistic
+from bench.fit_abstention import DEFAULT_SETS, choose_threshold, fit_logistic, held_out_rates, leave_one_set_out
 from bench.fit_abstention import main as fit_abstention_main
 from bench.held_out import is_held_out
 from knowledge.abstention import (
@@ -145,3 +146,45 @@ def test_the_fit_refuses_held_out_sets_and_always_has_one_to_refuse() -> None:
     assert any(is_held_out(path) for path in sets), "there should always be a blind question set nobody tuned on"
     assert not any(is_held_out(Path(path)) for path in DEFAULT_SETS)
     assert fit_abstention_main(["--questions", "knowledge/eval/questions_blind.yml"]) == 1
+    assert fit_abstention_main(["--leave-one-set-out", "--check", "knowledge/eval/questions_blind.yml"]) == 1
+
+
+def two_clouds(rows_per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = np.vstack([rng.normal(1.0, 0.5, (rows_per_class, 2)), rng.normal(-1.0, 0.5, (rows_per_class, 2))])
+    return x, np.array([1.0] * rows_per_class + [0.0] * rows_per_class)
+
+
+def fit_options(**overrides: float) -> argparse.Namespace:
+    return argparse.Namespace(**({"repeats": 3, "folds": 5, "l2": 1.0, "max_wrong": 0.02} | overrides))
+
+
+def test_a_set_left_out_is_scored_by_a_model_that_never_saw_it() -> None:
+    x, y = two_clouds(150, seed=1)
+    train = np.arange(len(y)) % 3 != 0
+    oos, wrong, threshold = held_out_rates(x, y, train, ~train, fit_options())
+    assert oos > 0.9 and wrong <= 0.05 and 0 < threshold < 1
+    # Shift the left-out set's in-scope questions towards the out-of-scope cloud: its wrong abstention shows it.
+    shifted = x.copy()
+    shifted[~train & (y == 1)] -= 1.5
+    assert held_out_rates(shifted, y, train, ~train, fit_options())[1] > wrong + 0.2
+
+
+def test_leave_one_set_out_reports_every_evaluation_set_but_the_training_one(capsys: pytest.CaptureFixture) -> None:
+    x, y = two_clouds(100, seed=2)
+    groups = np.array(["questions_train.yml", "questions_dev.yml", "questions_fresh.yml", "questions_fresh2.yml"]
+                      * (len(y) // 4))
+    leave_one_set_out(x, y, groups, {"questions_fresh.yml"}, fit_options())
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["questions_dev.yml", "questions_fresh.yml", "questions_fresh2.yml"]
+    assert "check" in lines[1] and "left out" in lines[0]
+
+
+def test_query_length_counts_distinct_content_words_and_not_place_names(tmp_path: Path) -> None:
+    searcher = make_service(tmp_path)._searcher
+    short = searcher.features("neglect signs")
+    assert short is not None and short.query_length == pytest.approx(np.log1p(2))
+    repeated = searcher.features("neglect neglect signs in Southampton, the signs")
+    assert repeated is not None and repeated.query_length == pytest.approx(short.query_length)
+    long = searcher.features("toddler always hungry, dirty clothes, missed health visits and the flat smells")
+    assert long is not None and long.query_length > short.query_length

@@ -19,9 +19,18 @@ EXPANDER = QueryExpander((("rhi", "return home interview"), ("cse", "child sexua
     ("csex rhinoceros", "csex rhinoceros"),
     ("child sexual exploitation (cse)", "child sexual exploitation (cse)"),
     ("nothing to expand", "nothing to expand"),
+    ("two RHIs missed", "two RHIs (return home interview) missed"),
+    ("rhisk", "rhisk"),
 ])
 def test_known_terms_are_spelled_out_once_as_whole_words(query: str, expected: str) -> None:
     assert EXPANDER.expand(query) == expected
+
+
+def test_a_plural_s_is_read_only_after_a_term_of_three_or_more_characters() -> None:
+    expander = QueryExpander((("eha", "early help assessment"), ("cp", "child protection")))
+    assert expander.expand("do we still do EHAs") == "do we still do EHAs (early help assessment)"
+    assert expander.expand("the CPS charged him") == "the CPS charged him"
+    assert expander.expand("cp plan") == "cp (child protection) plan"
 
 
 def test_the_shipped_synonyms_file_is_valid_and_expands_the_common_abbreviations() -> None:
