@@ -209,17 +209,19 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
     if (only_possible is not None and decision.route in STATUTORY_ROUTES
             and outweighs_possible_red_flags(reader, probabilities)):
         kept = {**only_possible, **{k: v for k, v in answers.items() if k == "main_concern"}}
-        without = _assess_dropping_contradictions(model, area, age, dict(kept), [])
+        kept_reasons: list[str] = []
+        without = _assess_dropping_contradictions(model, area, age, kept, kept_reasons)
         if without.route not in STATUTORY_ROUTES:
             set_aside = tuple(qid for qid in RED_FLAG_SCREENS if qid not in only_possible)
             answers.clear()
             answers.update(kept)
             statutory = probabilities["emergency"] + probabilities["mash"]
+            reasons.extend(kept_reasons)
             reasons.append(f"The description as a whole reads like a lower-need concern (only "
                            f"{math.floor(statutory * 100)}% like the MASH and emergency descriptions the reader "
                            "learned from), so the possible red flags above are put to you as questions rather than "
                            "assumed: please answer them first.")
-            decision = _assess_dropping_contradictions(model, area, age, answers, reasons)
+            decision = without
     reading = read_answers(reader, probabilities, decision.route, tuple(answers))
     before = dict(answers)
     for qid, value in reading.raise_answers.items():
