@@ -47,6 +47,8 @@ SET_STATUS = {
                             "data: no longer held out",
     "vignettes_fresh4.yml": "written blind, measured (48% without / 77% with the route reader), then reader training "
                             "data: no longer held out",
+    "vignettes_fresh5.yml": "written blind, measured (47% without / 77% with the route reader), then its misses read "
+                            "to develop negation handling (ADR 0011 addendum of 2026-12-05): no longer held out",
 }
 
 

@@ -36,6 +36,8 @@ class TriageExemplars:
     top_k: int = Field(ge=1, le=10)
     cues: tuple[SemanticCue, ...] = Field(min_length=1)
     lower_need: tuple[str, ...] = Field(min_length=1)
+    # Words that make a clause a rule-out ("has never hit him"); such clauses give only weak, "negated" hits.
+    negation_cues: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _detected_is_stricter(self) -> "TriageExemplars":

@@ -279,6 +279,9 @@ class TriagePatterns:
     replacements: dict[str, str]
     negation_cues: tuple[str, ...]
     negation_window: int = Field(ge=1, le=10)
+    # "he isn't going missing or hanging round with older kids": a cue negates every item of an "or" list
+    negation_list_joiners: tuple[str, ...] = ()
+    negation_list_window: int = Field(default=12, ge=1, le=20)
     denial_cues: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...]
     age_patterns: tuple[str, ...]

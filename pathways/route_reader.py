@@ -29,6 +29,10 @@ What it may do, and nothing else:
   description without them (so the rule above may apply) and asks the red-flag questions first
   (`outweighs_possible_red_flags`). "Biting other children" is close to an assault; the whole message says
   it is a two-year-old at nursery.
+  When every such hit came from a clause that itself holds a negation ("he told me his dad has never hit
+  him"), the sentence model reads the hurt and not the "never", so the evidence is weaker still: those are
+  set aside below `negated_possible_outweighed_below` (at most `statutory_possible`; by default the same as
+  `possible_outweighed_below`).
 """
 
 import math
@@ -64,6 +68,8 @@ class ReaderThresholds:
     # Below this statutory probability, red flags that only the exemplars' "possible" hits raised are put to the
     # practitioner as questions instead of setting the route (0 = never).
     possible_outweighed_below: float = Field(default=0.0, ge=0.0, le=1.0)
+    # The same, when every such hit came from a clause holding a negation (None = possible_outweighed_below).
+    negated_possible_outweighed_below: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _yes_is_stricter(self) -> "ReaderThresholds":
@@ -73,6 +79,8 @@ class ReaderThresholds:
             raise ValueError("rule_out_max_statutory must not exceed statutory_possible")
         if self.possible_outweighed_below > self.statutory_possible:
             raise ValueError("possible_outweighed_below must not exceed statutory_possible")
+        if (self.negated_possible_outweighed_below or 0.0) > self.statutory_possible:
+            raise ValueError("negated_possible_outweighed_below must not exceed statutory_possible")
         return self
 
 
@@ -207,12 +215,18 @@ def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_
     return ReaderReading(raised, filled, reasons)
 
 
-def outweighs_possible_red_flags(reader: RouteReader, probabilities: Mapping[str, float]) -> bool:
+def outweighs_possible_red_flags(reader: RouteReader, probabilities: Mapping[str, float],
+                                 from_negated_clauses: bool = False) -> bool:
     """True when the description reads so unlike a statutory concern that "possible" hits become questions.
 
-    See the module docstring: only red flags raised by exemplar "possible" hits alone are set aside.
+    See the module docstring: only red flags raised by exemplar "possible" hits alone are set aside;
+    `from_negated_clauses` when every one of those hits came from a clause holding a negation.
     """
-    return sum(probabilities[r] for r in STATUTORY) < reader.thresholds.possible_outweighed_below
+    limits = reader.thresholds
+    below = limits.possible_outweighed_below
+    if from_negated_clauses and limits.negated_possible_outweighed_below is not None:
+        below = max(below, limits.negated_possible_outweighed_below)
+    return sum(probabilities[r] for r in STATUTORY) < below
 
 
 def _percent(p: float) -> str:

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 MIN_CLAUSE_WORDS = 3
 MAX_CLAUSES = 16
 _SENTENCE_END = re.compile(r"[.;!?\n]+")
+_WORDS = re.compile(r"[a-z']+")
 _CLAUSE_BREAK = re.compile(r",|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b")
 
 
@@ -51,6 +52,7 @@ class SemanticHit:
     score: float
     strength: Literal["possible", "detected"]
     nearest: str
+    negated: bool = False
 
     @property
     def answers(self) -> dict[str, str]:
@@ -107,23 +109,38 @@ class SemanticMatcher:
         return cue_scores, nearest, lower_need
 
     def match(self, clauses: Sequence[str], vectors: np.ndarray | None = None) -> list[SemanticHit]:
-        """The strongest qualifying clause for each cue, if any (cue order kept)."""
+        """The strongest qualifying clause for each cue, if any (cue order kept).
+
+        A clause that rules something out ("his dad has never hit him", an `exemplars.negation_cues` match):
+        the sentence model reads the hurt and not the "never", so such a clause gives only a "possible" hit,
+        marked `negated`, and only when no plain clause qualifies for the cue.
+        """
         if not clauses:
             return []
         cue_scores, nearest, lower_need = self.scores(clauses, vectors)
+        is_negated = np.array([self.rules_out(clause) for clause in clauses], dtype=bool)
         settings = self.exemplars
         hits = []
         for j, cue in enumerate(settings.cues):
             ok = (cue_scores[:, j] >= settings.possible_at) & (cue_scores[:, j] - lower_need >= settings.margin)
             if not ok.any():
                 continue
+            if (ok & ~is_negated).any():
+                ok &= ~is_negated
             row = int(np.where(ok, cue_scores[:, j], -1.0).argmax())
             score = float(cue_scores[row, j])
-            strong = score >= settings.detected_at and score - float(lower_need[row]) >= settings.detected_margin
+            strong = (score >= settings.detected_at and score - float(lower_need[row]) >= settings.detected_margin
+                      and not is_negated[row])
             strength: Literal["possible", "detected"] = "detected" if strong else "possible"
             hits.append(SemanticHit(cue, clauses[row], round(score, 3), strength,
-                                    cue.exemplars[int(nearest[row, j])]))
+                                    cue.exemplars[int(nearest[row, j])], bool(is_negated[row])))
         return hits
+
+
+    def rules_out(self, clause: str) -> bool:
+        """True when the clause holds one of the exemplars' negation cues (whole words, any case)."""
+        padded = " " + " ".join(_WORDS.findall(clause.lower())) + " "
+        return any(f" {cue} " in padded for cue in self.exemplars.negation_cues)
 
 
 def _top_k_mean(sims: np.ndarray, k: int) -> np.ndarray:

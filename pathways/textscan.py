@@ -15,6 +15,8 @@ name signals that must also be present; "a|b" is met by either, and "id@now" by 
 
 Negation scope: a cue ("no", "not", "denies", ...) negates a phrase only when it sits a few words
 before it in the same clause; clauses end at punctuation and at `clause_breaks` words ("but", "and").
+Through a list joined by `negation_list_joiners` ("or", "nor") the scope reaches `negation_list_window`
+words: "he isn't going missing or hanging round with older kids" negates both.
 """
 
 import bisect
@@ -177,9 +179,21 @@ class _Clauses:
     def negated_before(self, start: int, cues: tuple[str, ...] | None = None, floor: int = 0) -> bool:
         """True when a negation cue sits within the window before `start`, in the same clause."""
         clause_start = max(floor, self.starts[bisect.bisect_right(self.starts, start) - 1])
-        words = self.text[clause_start:start].split()[-self.patterns.negation_window:]
-        window = " " + " ".join(words) + " "
-        return any(cue in window for cue in (cues or self.cues))
+        before = self.text[clause_start:start].split()
+        cues = cues or self.cues
+        window = " " + " ".join(before[-self.patterns.negation_window:]) + " "
+        if any(cue in window for cue in cues):
+            return True
+        return self._negated_through_a_list(before[-self.patterns.negation_list_window:], cues)
+
+    def _negated_through_a_list(self, words: list[str], cues: tuple[str, ...]) -> bool:
+        """A cue further back still negates when an "or" list joins it to the phrase ("not X or Y")."""
+        joiners = self.patterns.negation_list_joiners
+        last_joiner = max((i for i, word in enumerate(words) if word in joiners), default=-1)
+        if last_joiner < 0:
+            return False
+        head = " " + " ".join(words[:last_joiner]) + " "
+        return any(cue in head for cue in cues)
 
     def last_word_negated(self, match: re.Match[str]) -> bool:
         """For phrases spanning several words ("baby ... no bruising"), the last keyword may be negated."""

@@ -79,6 +79,7 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     answers.update(_number_answers(model, clean, answers, reasons, concerns))
     text_vector: np.ndarray | None = None
     only_possible: dict[str, str] | None = None  # the answers before the exemplars, if all they added was "possible"
+    only_negated = False  # ... and every one of those "possible" hits came from a clause holding a negation
     if matcher is not None:
         clauses = split_clauses(clean)
         if model.route_reader is None:
@@ -87,8 +88,9 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
             clause_vectors, text_vector = _embed_description(matcher, text, clauses, model.route_reader.features)
         before_exemplars = dict(answers)
         raised_by = _add_semantic_answers(model, matcher.match(clauses, clause_vectors), answers, reasons, concerns)
-        if raised_by == {"possible"}:
+        if raised_by and raised_by <= {"possible", "negated"}:
             only_possible = before_exemplars
+            only_negated = raised_by == {"negated"}
     main = _main_concern(model, concerns)
     if main and "main_concern" not in answers:
         answers["main_concern"] = main
@@ -96,7 +98,7 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     read_as_no: tuple[str, ...] = ()
     if text_vector is not None and model.route_reader is not None:
         decision, read_as_no = _add_reader_answers(model, text_vector, area, age, answers, reasons, decision,
-                                                   only_possible)
+                                                   only_possible, only_negated)
     red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
     answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions, read_as_no)
     return TriageResult(
@@ -173,7 +175,8 @@ def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answer
                           reasons: list[str], concerns: set[str]) -> set[str]:
     """Semantic hits only add answers that are more worrying than what the patterns found.
 
-    Returns the strengths ("possible", "detected") of the hits that changed an answer.
+    Returns the strengths of the hits that changed an answer: "detected", "possible", or "negated" for a
+    possible hit from a clause holding a negation.
     """
     raised_by: set[str] = set()
     for hit in hits:
@@ -181,7 +184,7 @@ def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answer
         for qid, value in hit.answers.items():
             _keep_most_worrying(model, answers, qid, value)
         if answers != before:
-            raised_by.add(hit.strength)
+            raised_by.add("negated" if hit.negated and hit.strength == "possible" else hit.strength)
             concerns.update(hit.cue.concerns)
             wording = "reads like" if hit.strength == "detected" else "may be"
             reasons.append(f'"{hit.clause}" {wording} a red flag: {hit.cue.reason} (close to "{hit.nearest}")')
@@ -190,12 +193,13 @@ def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answer
 
 def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | None,
                         age: int | None, answers: dict[str, str], reasons: list[str],
-                        decision: Decision, only_possible: dict[str, str] | None = None
-                        ) -> tuple[Decision, tuple[str, ...]]:
+                        decision: Decision, only_possible: dict[str, str] | None = None,
+                        only_negated: bool = False) -> tuple[Decision, tuple[str, ...]]:
     """The route reader's answers: raised ones only if more worrying, filled ones only where nothing was said.
 
     `only_possible` holds the answers from before the exemplars when everything they added was a "possible"
-    hit; if the reader outweighs those, they are set aside and the red-flag questions asked instead.
+    hit (`only_negated`: all from clauses holding a negation); if the reader outweighs those, they are set aside
+    and the red-flag questions asked instead.
     Returns the decision and the red-flag questions to put to the practitioner first.
     """
     reader = model.route_reader
@@ -207,7 +211,7 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
     probabilities = reader.probabilities(vector)
     set_aside: tuple[str, ...] = ()
     if (only_possible is not None and decision.route in STATUTORY_ROUTES
-            and outweighs_possible_red_flags(reader, probabilities)):
+            and outweighs_possible_red_flags(reader, probabilities, only_negated)):
         kept = {**only_possible, **{k: v for k, v in answers.items() if k == "main_concern"}}
         kept_reasons: list[str] = []
         without = _assess_dropping_contradictions(model, area, age, kept, kept_reasons)

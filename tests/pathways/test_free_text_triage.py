@@ -183,3 +183,43 @@ def test_no_severe_under_triage_on_any_vignette_set(model, file_name):
     severe = [v.id for v in vignettes if v.expected in ("mash", "emergency")
               and triage_text(model, v.text, None).route in ("early_help", "universal")]
     assert severe == []
+
+
+def test_a_negation_reaches_every_item_of_an_or_list(model):
+    calm = triage_text(model, "he's safe at home, he isn't going missing or hanging round with older kids", None)
+    assert "gate_exploitation" not in calm.red_flags
+    assert "exploitation" not in calm.answers
+
+
+@pytest.mark.parametrize("text", [
+    "she isn't eating properly and older men pick her up from school",
+    "no one knows where he goes at night, older lads give him cash and a new phone",
+    "not in school, hanging round with older men who give her vodka",
+])
+def test_a_negation_does_not_reach_past_its_list_into_a_red_flag(model, text):
+    assert triage_text(model, text, None).route in ("mash", "emergency"), text
+
+
+@pytest.mark.parametrize("text", [
+    "the 11 yr old is missing a lot of school because it's two buses",
+    "he is missing from school most mondays",
+    "Y9 girl has been missing lessons and registration",
+])
+def test_missing_school_is_not_a_missing_child(model, text):
+    result = triage_text(model, text, None)
+    assert result.answers.get("missing_now") is None and result.route != "emergency"
+
+
+@pytest.mark.parametrize(("text", "route"), [
+    ("12 years old, went missing from home last night and is still missing", "emergency"),
+    ("15 year old is missing from her care home since yesterday", "mash"),
+    ("he is missing again, not been seen since friday", "mash"),
+])
+def test_a_missing_child_is_still_found_beside_the_school_exception(model, text, route):
+    result = triage_text(model, text, None)
+    assert result.route in (("emergency",) if route == "emergency" else ("mash", "emergency")), text
+
+
+def test_a_parent_working_long_hours_is_not_exploitation_but_a_child_working_them_is(model):
+    assert "exploitation" not in triage_text(model, "dad works long hours in Newport", None).answers
+    assert triage_text(model, "14yo works long hours at a car wash for cash", None).route in ("mash", "emergency")

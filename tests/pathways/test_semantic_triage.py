@@ -145,3 +145,30 @@ def test_without_an_encoder_or_when_it_fails_to_load_triage_falls_back_to_the_pa
     text = "a baby who is not yet crawling has a bruise on his arm"
     assert triage_text(model, text, None, matcher_or_none(failing_load, model.exemplars)).route == \
         triage_text(model, text, None).route
+
+
+def test_a_clause_that_rules_the_harm_out_gives_only_a_possible_hit_marked_negated(model, matcher):
+    cue = next(c for c in model.exemplars.cues if c.id == "physical_abuse")
+    exemplar = cue.exemplars[0]
+    plain = {h.cue.id: h for h in matcher.match([exemplar])}
+    assert plain["physical_abuse"].strength == "detected" and not plain["physical_abuse"].negated
+    ruled_out = {h.cue.id: h for h in matcher.match([f"never {exemplar}"])}
+    assert ruled_out["physical_abuse"].strength == "possible" and ruled_out["physical_abuse"].negated
+
+
+def test_a_plain_clause_is_preferred_to_a_negated_one_for_the_same_cue(model, matcher):
+    exemplar = next(c for c in model.exemplars.cues if c.id == "physical_abuse").exemplars[0]
+    hits = {h.cue.id: h for h in matcher.match([f"never {exemplar} again", exemplar])}
+    assert hits["physical_abuse"].clause == exemplar and not hits["physical_abuse"].negated
+
+
+@pytest.mark.parametrize(("clause", "rules_out"), [
+    ("he told me himself his dad has never hit him", True),
+    ("nothing he's said or we've seen suggests anyone is hurting him", True),
+    ("no signs of older lads or adults behind it", True),
+    ("there is no food in the house", False),
+    ("she has not been fed today", False),
+    ("mum denies hitting him", False),
+])
+def test_which_clauses_rule_something_out(matcher, clause, rules_out):
+    assert matcher.rules_out(clause) is rules_out
