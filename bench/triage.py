@@ -1,6 +1,6 @@
 """Triage benchmark: route accuracy on free-text vignettes and structured cases, and latency.
 
-Run `python -m bench.triage [--extra FILE ...] [--patterns-only]`. Every `pathways/eval/vignettes*.yml`
+Run `python -m bench.triage [--extra FILE ...] [--only FILE ...] [--patterns-only]`. Every `pathways/eval/vignettes*.yml`
 is a set (a new file there is picked up without a code change; `--extra` adds files elsewhere). For
 each set and in total it prints exact route accuracy, a confusion matrix (expected × got), the count
 of severe under-triage (a statutory case routed to early help or universal — must be 0) and the
@@ -134,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extra", type=Path, action="append", default=[], help="another vignette file")
     parser.add_argument("--patterns-only", action="store_true", help="skip the semantic layer (no model load)")
+    parser.add_argument("--only", type=Path, action="append", default=[],
+                        help="measure only this vignette file (repeatable), e.g. the held-out set")
     args = parser.parse_args(argv)
     model = load_model(PATHWAYS)
-    files = vignette_files(args.extra)
+    files = args.only or vignette_files(args.extra)
     severe = run_sets(model, files, None, "phrase patterns alone")
     matcher = None
     if not args.patterns_only:
