@@ -7,6 +7,7 @@ that matches a safety pattern (a disclosure, immediate danger) is never abstaine
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,7 +28,11 @@ class AbstentionFeatures:
     when the query names a child or young person (`abstention.child_patterns`), since a question about adults
     only is rarely one the children's guidance answers; query_length: log(1 + the number of distinct content
     words), because a long question that describes a case matches any one passage less closely than a short
-    one does, so the same cosine is stronger evidence for it.
+    one does, so the same cosine is stronger evidence for it; scope: the scope classifier's log-odds that the
+    question (place names out) is one the children's safeguarding guidance covers at all — a logistic regression
+    over its sentence embedding, fitted on in-scope and out-of-scope questions of many writers
+    (`AbstentionModel.scope_weights`; 0 when the model has none). Nearest-topic similarity only knows the
+    out-of-scope topics listed; the classifier generalises to near-misses no topic names (ADR 0008, 2026-12-05).
     """
 
     cosine: float
@@ -40,6 +45,7 @@ class AbstentionFeatures:
     known_terms: float
     mentions_child: float = 0.0
     query_length: float = 0.0
+    scope: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """Feature name to value."""
@@ -63,6 +69,9 @@ class AbstentionModel(BaseModel):
     threshold: float = Field(ge=0, le=1)
     trained_on: list[str] = []
     notes: str = ""
+    # The scope classifier (the `scope` feature): log-odds = scope_bias + scope_weights . embedding.
+    scope_weights: list[float] = []
+    scope_bias: float = 0.0
 
     @model_validator(mode="after")
     def _consistent(self) -> "AbstentionModel":
@@ -74,7 +83,18 @@ class AbstentionModel(BaseModel):
             raise ValueError(f"unknown features: {', '.join(sorted(unknown))}")
         if any(value <= 0 for value in self.scale):
             raise ValueError("every scale must be positive")
+        if "scope" in self.features and not self.scope_weights:
+            raise ValueError("the scope feature needs scope_weights")
         return self
+
+    def scope_logit(self, vector: Sequence[float] | None) -> float:
+        """The scope classifier's log-odds for a normalised query embedding (0 without weights or a vector)."""
+        if vector is None or not self.scope_weights:
+            return 0.0
+        if len(vector) != len(self.scope_weights):
+            raise ValueError(f"scope_weights expect {len(self.scope_weights)} dimensions, the embedding has "
+                             f"{len(vector)}; refit the abstention model")
+        return self.scope_bias + math.fsum(w * float(v) for w, v in zip(self.scope_weights, vector, strict=True))
 
     def probability(self, features: AbstentionFeatures) -> float:
         """P(the question is in scope and the top item answers it)."""

@@ -12,6 +12,7 @@ model (and in the dense/lexical benchmark modes) the threshold rules in settings
 safety pattern (a disclosure, immediate danger) is never abstained on.
 """
 
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from knowledge.index_store import GuidanceIndex
 from knowledge.lexical import Bm25Index, SpellingRule, tokenize
 from knowledge.settings import AbstentionSettings, SearchSettings
 from knowledge.synonyms import QueryExpander
+
+logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
 
@@ -92,6 +95,15 @@ class Evidence:
     coverage: float
 
 
+def _model_fits(model: AbstentionModel | None, dimension: int) -> bool:
+    """A model whose scope classifier reads another embedding size is left out (the rule decides), with a log."""
+    if model is None or not model.scope_weights or len(model.scope_weights) == dimension:
+        return model is not None
+    logger.error("abstention model left out: its scope classifier expects %d dimensions, the index has %d; "
+                 "refit it with `python -m bench.fit_abstention`", len(model.scope_weights), dimension)
+    return False
+
+
 def reciprocal_rank_fusion(rankings: list[list], rrf_k: float, weights: list[float] | None = None) -> dict:
     """Fuse rankings (best first) into scores: sum over rankings of weight / (rrf_k + rank), rank from 1."""
     fused: dict = {}
@@ -123,7 +135,7 @@ class GuidanceSearcher:
                  abstention: AbstentionSettings, expander: QueryExpander | None = None,
                  model: AbstentionModel | None = None) -> None:
         self.index = index
-        self.model = model
+        self.model = model if _model_fits(model, index.dense.d) else None
         self.safety = SafetyOverride(tuple(abstention.never_abstain_patterns))
         self.child_mention = PatternSet(tuple(abstention.child_patterns))
         self.expander = expander or QueryExpander()
@@ -231,8 +243,14 @@ class GuidanceSearcher:
 
     def features(self, query: str, area: str | None = None) -> AbstentionFeatures | None:
         """The abstention features of a hybrid search (None when nothing is eligible); used to fit the model."""
+        found = self.features_and_vector(query, area)
+        return found[0] if found is not None else None
+
+    def features_and_vector(self, query: str,
+                            area: str | None = None) -> tuple[AbstentionFeatures, np.ndarray | None] | None:
+        """The features and the place-free query embedding the scope classifier reads (for fitting it)."""
         ranking = self._rank(query, area, "hybrid")
-        return self._features(ranking) if ranking.ordered else None
+        return (self._features(ranking), ranking.topic_vector) if ranking.ordered else None
 
     def _rank(self, query: str, area: str | None, mode: Mode) -> "_Ranking":
         eligible = np.array([self.index.items[i].applies_to(area) for i in self.item_ids], dtype=bool)
@@ -288,6 +306,7 @@ class GuidanceSearcher:
             known_terms=known / total_idf if total_idf else 0.0,
             mentions_child=float(self.child_mention.matches(ranking.query)),
             query_length=math.log1p(len(set(self.bm25.query_terms(ranking.topic)))),
+            scope=self.model.scope_logit(ranking.topic_vector) if self.model is not None else 0.0,
         )
 
     def _best_topic(self, topic_vector: np.ndarray | None) -> Redirect | None:

@@ -8,7 +8,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bench.fit_abstention import DEFAULT_SETS, choose_threshold, fit_logistic, held_out_rates, leave_one_set_out
+from bench.fit_abstention import (
+    DEFAULT_SETS,
+    choose_threshold,
+    fit_logistic,
+    held_out_rates,
+    leave_one_set_out,
+    with_scope,
+)
 from bench.fit_abstention import main as fit_abstention_main
 from bench.held_out import is_held_out
 from knowledge.abstention import (
@@ -156,7 +163,8 @@ def two_clouds(rows_per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_options(**overrides: float) -> argparse.Namespace:
-    return argparse.Namespace(**({"repeats": 3, "folds": 5, "l2": 1.0, "max_wrong": 0.02} | overrides))
+    return argparse.Namespace(**({"repeats": 3, "folds": 5, "l2": 1.0, "max_wrong": 0.02, "scope_l2": 1.0}
+                                 | overrides))
 
 
 def test_a_set_left_out_is_scored_by_a_model_that_never_saw_it() -> None:
@@ -174,7 +182,8 @@ def test_leave_one_set_out_reports_every_evaluation_set_but_the_training_one(cap
     x, y = two_clouds(100, seed=2)
     groups = np.array(["questions_train.yml", "questions_dev.yml", "questions_fresh.yml", "questions_fresh2.yml"]
                       * (len(y) // 4))
-    leave_one_set_out(x, y, groups, {"questions_fresh.yml"}, fit_options())
+    vectors = np.column_stack([x, np.ones(len(y))])
+    leave_one_set_out(x, y, groups, {"questions_fresh.yml"}, fit_options(), ("cosine", "coverage"), vectors)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == ["questions_dev.yml", "questions_fresh.yml", "questions_fresh2.yml"]
     assert "check" in lines[1] and "left out" in lines[0]
@@ -188,3 +197,49 @@ def test_query_length_counts_distinct_content_words_and_not_place_names(tmp_path
     assert repeated is not None and repeated.query_length == pytest.approx(short.query_length)
     long = searcher.features("toddler always hungry, dirty clothes, missed health visits and the flat smells")
     assert long is not None and long.query_length > short.query_length
+
+
+def test_the_scope_feature_is_filled_without_leakage() -> None:
+    """Each training row's scope value comes from a classifier that did not see it; other rows from one fitted on
+    every training row. A label-copying vector column would give perfect in-sample scores; out of fold it cannot
+    help the rows it was not fitted on more than the held-out classifier does."""
+    x, y = two_clouds(60, seed=3)
+    rng = np.random.default_rng(4)
+    vectors = np.column_stack([rng.normal(size=(len(y), 8)), np.where(y == 1, 1.0, -1.0) + rng.normal(0, 2, len(y))])
+    names = ("cosine", "scope")
+    rows = np.column_stack([x[:, 0], np.zeros(len(y))])
+    train = np.arange(len(y)) % 3 != 0
+    filled, coef, intercept = with_scope(rows, names, vectors, y, train, l2=1.0)
+    assert np.array_equal(filled[:, 0], rows[:, 0])
+    assert np.allclose(filled[~train, 1], vectors[~train] @ coef + intercept)
+    assert not np.allclose(filled[train, 1], vectors[train] @ coef + intercept)
+    same, _, _ = with_scope(rows[:, :1], ("cosine",), vectors, y, train, l2=1.0)
+    assert np.array_equal(same, rows[:, :1])
+
+
+def test_the_scope_classifier_reads_the_embedding_and_needs_its_weights() -> None:
+    model = AbstentionModel(features=["cosine", "scope"], mean=[0.0, 0.0], scale=[1.0, 1.0],
+                            coefficients=[1.0, 1.0], intercept=0.0, threshold=0.5,
+                            scope_weights=[2.0, -1.0], scope_bias=0.5)
+    assert model.scope_logit([1.0, 1.0]) == pytest.approx(1.5)
+    assert model.scope_logit(None) == 0.0
+    with pytest.raises(ValueError, match="dimensions"):
+        model.scope_logit([1.0, 0.0, 0.0])
+    with pytest.raises(ValidationError, match="scope_weights"):
+        AbstentionModel(features=["scope"], mean=[0.0], scale=[1.0], coefficients=[1.0], intercept=0.0,
+                        threshold=0.5)
+
+
+def test_a_model_fitted_for_another_embedding_size_is_left_out_and_the_rule_decides(tmp_path: Path,
+                                                                                   caplog: pytest.LogCaptureFixture
+                                                                                   ) -> None:
+    wrong_size = {"features": ["cosine", "scope"], "mean": [0.0, 0.0], "scale": [1.0, 1.0],
+                  "coefficients": [0.0, 0.0], "intercept": -50.0, "threshold": 0.5,
+                  "scope_weights": [0.1] * 7, "scope_bias": 0.0}
+    model_file = tmp_path / "model.yml"
+    model_file.write_text(yaml.safe_dump(wrong_size), encoding="utf-8")
+    service = make_service(tmp_path, settings=settings_for_tests(model_file=model_file))
+    assert service._searcher.model is None
+    assert "abstention model left out" in caplog.text
+    response = service.search("signs of neglect in a toddler")
+    assert not response.abstained and response.results
