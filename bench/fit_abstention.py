@@ -98,8 +98,10 @@ def choose_threshold(probabilities: np.ndarray, y: np.ndarray, max_wrong: float)
 
 def collect(service: GuidanceService, paths: list[Path], names: tuple[str, ...] = FEATURE_NAMES
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Feature rows, labels, each row's set (file name) and query embedding, for every question not covered by the
-    safety override. The `scope` column is left as the current model computes it; `with_scope` replaces it.
+    """Feature rows, labels, each row's set (file name) and query embedding, per question.
+
+    Questions covered by the safety override are left out. The `scope` column is left as the current model
+    computes it; `with_scope` replaces it.
     """
     searcher = service._searcher
     rows, labels, groups, vectors = [], [], [], []
@@ -126,8 +128,9 @@ def fit_scope(vectors: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray
 
 def with_scope(x: np.ndarray, names: tuple[str, ...], vectors: np.ndarray, y: np.ndarray, train: np.ndarray,
                l2: float, folds: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray, float]:
-    """Fill the `scope` column without leakage: out-of-fold log-odds for the `train` rows, and for every other row
-    the log-odds of a classifier fitted on all `train` rows. Returns the new rows and that classifier.
+    """Fill the `scope` column without leakage; return the new rows and the classifier fitted on all `train` rows.
+
+    The `train` rows get out-of-fold log-odds; every other row gets that classifier's log-odds.
     """
     if "scope" not in names:
         return x, np.zeros(vectors.shape[1]), 0.0

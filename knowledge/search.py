@@ -318,8 +318,10 @@ class GuidanceSearcher:
         return Redirect(topic_id=topic.id, title=topic.title, text=topic.redirect)
 
     def _closest_topic(self, topic_vector: np.ndarray | None, weighted: bool = True) -> tuple[float, str | None]:
-        """The best cosine of any out-of-scope topic text (phrasings weighted, unless `weighted` is False, as the
-        threshold rules of the benchmark modes were set on raw cosines), and its topic (0.0 and None without topics).
+        """The best cosine of any out-of-scope topic text, and its topic (0.0 and None without topics).
+
+        Phrasings are weighted unless `weighted` is False, as the threshold rules of the benchmark modes were set on
+        raw cosines.
         """
         if topic_vector is None or not len(self.topic_vectors):
             return 0.0, None
@@ -330,8 +332,9 @@ class GuidanceSearcher:
         return float(scores[row]), self.index.topic_of_row[row]
 
     def _out_of_scope(self, topic_vector: np.ndarray | None, evidence: Evidence) -> Redirect | None:
-        """The declared out-of-scope topic that matches the (place-free) question clearly better than the
-        top guidance item does, if any. A top item that shares most of the question's words is kept.
+        """The declared out-of-scope topic that matches the (place-free) question clearly better than the top item.
+
+        None if there is none; a top item that shares most of the question's words is kept.
         """
         if evidence.coverage >= self.abstention.out_of_scope_max_coverage:
             return None
