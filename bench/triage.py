@@ -1,12 +1,12 @@
 """Triage benchmark: route accuracy on free-text vignettes and structured cases, and latency.
 
 Run `python -m bench.triage [--extra FILE ...] [--only FILE ...] [--patterns-only]`. Every
-`pathways/eval/vignettes*.yml` is a set (a new file there is picked up without a code change; `--extra` adds
-files elsewhere; `--only` measures just the files named). For each set and in total it prints exact route
-accuracy, a confusion matrix (expected × got), the count of severe under-triage (a statutory case routed to early help or universal — must be 0) and the
-misses, for phrase patterns alone, with the semantic recall layer (all-MiniLM-L6-v2, offline), and with the
-route reader too (as served; ADR 0011);
-then the structured cases, and the in-process p95 latency of `assess_case` and `triage_text`.
+`pathways/eval/vignettes*.yml` is a set (a new file there is picked up without a code change; `--extra` adds files
+elsewhere; `--only` measures just the files named). For each set and in total it prints exact route accuracy, a
+confusion matrix (expected × got), the count of severe under-triage (a statutory case routed to early help or
+universal — must be 0) and the misses, for phrase patterns alone, with the semantic recall layer (all-MiniLM-L6-v2,
+offline), and with the route reader too (as served; ADR 0011); then the structured cases, and the in-process p95
+latency of `assess_case` and `triage_text`.
 Exits 1 if severe under-triage is not 0 on any set.
 
 Which sets were tuned on is printed beside each title: the `final` set was used while developing
