@@ -136,7 +136,6 @@ class SemanticMatcher:
                                     cue.exemplars[int(nearest[row, j])], bool(is_negated[row])))
         return hits
 
-
     def rules_out(self, clause: str) -> bool:
         """True when the clause holds one of the exemplars' negation cues (whole words, any case)."""
         padded = " " + " ".join(_WORDS.findall(clause.lower())) + " "
