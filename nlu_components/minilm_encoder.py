@@ -4,11 +4,16 @@ The weights and the WordPiece tokenizer are the files shipped by the `gt-all-min
 (the same copy the knowledge index uses). The forward pass is BERT's: embeddings, six encoder layers
 (12 heads, exact erf GELU), mean pooling over real tokens, L2 normalisation — what sentence-transformers
 computes for this model, to float32 rounding.
+
+`encode_layers` also returns earlier layers' hidden states, pooled and normalised the same way, from the same
+forward pass: an earlier layer keeps more of the surface wording (which words, in which order) that the last
+layer has already abstracted into meaning.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +102,26 @@ class MiniLMEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Return one normalised embedding per text, shape (len(texts), 384), float32."""
-        output = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        return self.encode_layers(texts, [self.shape.layers])[self.shape.layers]
+
+    def encode_layers(self, texts: list[str], layers: Sequence[int]) -> dict[int, np.ndarray]:
+        """Return, per requested layer, one normalised mean-pooled hidden state per text, from one forward pass.
+
+        Args:
+            texts: the texts to encode.
+            layers: encoder layers counted from 1 (the first) to `shape.layers` (the last, whose pooled state
+                is the sentence embedding `encode` returns); 0 is the embedding layer's output.
+
+        Returns:
+            layer -> array of shape (len(texts), 384), float32. The pass stops after the highest layer asked for.
+
+        Raises:
+            ValueError: a layer outside 0..`shape.layers`.
+        """
+        wanted = sorted(set(layers))
+        if not wanted or wanted[0] < 0 or wanted[-1] > self.shape.layers:
+            raise ValueError(f"layers must be between 0 and {self.shape.layers} (got {list(layers)})")
+        output = {layer: np.zeros((len(texts), self.dimension), dtype=np.float32) for layer in wanted}
         if not texts:
             return output
         encodings = self.tokenizer.encode_batch(list(texts))
@@ -112,10 +136,11 @@ class MiniLMEncoder:
                 token_ids = encodings[index].ids
                 ids[row, :len(token_ids)] = token_ids
                 mask[row, :len(token_ids)] = 1.0
-            output[batch] = self._forward(ids, mask)
+            for layer, pooled in self._forward(ids, mask, wanted).items():
+                output[layer][batch] = pooled
         return output
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, layers: list[int]) -> dict[int, np.ndarray]:
         w, shape = self.weights, self.shape
         batch, length = ids.shape
         x = (w["embeddings.word_embeddings.weight"][ids]
@@ -124,7 +149,8 @@ class MiniLMEncoder:
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], shape.layer_norm_eps)
         head_size = shape.hidden // shape.heads
         attention_bias = ((1.0 - mask) * _MASKED)[:, None, None, :]
-        for layer in range(shape.layers):
+        pooled = {0: _mean_pool(x, mask)} if 0 in layers else {}
+        for layer in range(max(layers)):
             prefix = f"encoder.layer.{layer}"
 
             query, key, value = (
@@ -143,6 +169,13 @@ class MiniLMEncoder:
             out = _linear(hidden, w, f"{prefix}.output.dense")
             x = _layer_norm(out + x, w[f"{prefix}.output.LayerNorm.weight"], w[f"{prefix}.output.LayerNorm.bias"],
                             shape.layer_norm_eps)
-        pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
-        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return (pooled / norms).astype(np.float32)
+            if layer + 1 in layers:
+                pooled[layer + 1] = _mean_pool(x, mask)
+        return pooled
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the real (unmasked) tokens, then unit length: one float32 row per text."""
+    pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+    norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return (pooled / norms).astype(np.float32)

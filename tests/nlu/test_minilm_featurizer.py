@@ -69,3 +69,79 @@ def test_button_payloads_get_a_zero_vector_and_slash_typed_words_are_embedded(ou
     inform, affirm, typed = outcome["payloads"]
     assert inform == 0.0 and affirm == 0.0
     assert typed > 1.0
+
+
+LAYERS_SCRIPT = """
+import json
+from unittest.mock import Mock
+import numpy as np
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.training_data.message import Message
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from nlu_components.minilm_featurizer import MiniLMSentenceFeaturizer
+from nlu_components.minilm_encoder import MiniLMEncoder
+
+context = Mock(node_name="minilm")
+tokenizer = WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), Mock(), Mock(), context)
+
+
+def featurizer(**options):
+    config = {**MiniLMSentenceFeaturizer.get_default_config(), "alias": "minilm", **options}
+    return MiniLMSentenceFeaturizer.create(config, Mock(), Mock(), context)
+
+
+def origins(message):
+    return sorted(feature.origin for feature in message.features)
+
+
+texts = ["what happens next?", "a baby has a bruise on his cheek", '/inform{"pending_answer":"no"}']
+messages = [Message(data={"text": t}) for t in texts]
+tokenizer.process(messages)
+featurizer(extra_layers=[3]).process(messages)
+expected = MiniLMEncoder().encode_layers(texts[:2], [3, 6])
+result = {
+    "origins": origins(messages[0]),
+    "layer3": [float(m.get_dense_features("text", ["minilm_layer3"])[1].features[0] @ v)
+               for m, v in zip(messages[:2], expected[3])],
+    "last": [float(m.get_dense_features("text", ["minilm"])[1].features[0] @ v)
+             for m, v in zip(messages[:2], expected[6])],
+    "payload": [float(np.abs(m.features[0].features).sum()) for m in [messages[2]]]
+               + [float(np.abs(f.features).sum()) for f in messages[2].features],
+}
+plain = [Message(data={"text": texts[0]})]
+tokenizer.process(plain)
+featurizer().process(plain)
+result["default_origins"] = origins(plain[0])
+refused = []
+for layers in ([6], [0], ["3"], 3):
+    try:
+        featurizer(extra_layers=layers)
+        refused.append(False)
+    except InvalidConfigException:
+        refused.append(True)
+result["refused"] = refused
+print("RESULT" + json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def layers_outcome() -> dict:
+    return run_in_rasa(LAYERS_SCRIPT)
+
+
+def test_an_extra_layer_adds_its_own_sentence_feature_under_its_own_alias(layers_outcome: dict) -> None:
+    assert layers_outcome["origins"] == ["minilm", "minilm_layer3"]
+    assert min(layers_outcome["layer3"]) > 0.9999 and min(layers_outcome["last"]) > 0.9999
+
+
+def test_without_extra_layers_only_the_embedding_is_added(layers_outcome: dict) -> None:
+    assert layers_outcome["default_origins"] == ["minilm"]
+
+
+def test_a_button_payload_gets_zeros_for_every_layer(layers_outcome: dict) -> None:
+    assert all(total == 0.0 for total in layers_outcome["payload"])
+
+
+def test_extra_layers_outside_the_encoder_or_not_a_list_of_numbers_are_refused(layers_outcome: dict) -> None:
+    """Layer 6 is the embedding itself, 0 the word embeddings; "3" and a bare 3 are not lists of numbers."""
+    assert layers_outcome["refused"] == [True, True, True, True]
