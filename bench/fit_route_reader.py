@@ -47,6 +47,7 @@ GRID = {
     "rule_out_max_statutory": (0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.3),
     "possible_outweighed_below": (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15),
     "negated_possible_outweighed_below": (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5),
+    "said_rule_out_max_statutory": (0.0, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5),
 }
 STATUTORY = {"emergency", "mash"}
 BELOW_STATUTORY = {"early_help", "universal"}
@@ -124,14 +125,15 @@ def _what_the_thresholds_decide(limits: ReaderThresholds, probabilities: dict[st
             p_statutory >= limits.statutory_possible,
             p_statutory < limits.rule_out_max_statutory and p_lower >= limits.rule_out_at,
             p_statutory < limits.possible_outweighed_below,
-            p_statutory < (limits.negated_possible_outweighed_below or 0.0))
+            p_statutory < (limits.negated_possible_outweighed_below or 0.0),
+            p_statutory < limits.rule_out_below(said_in_text=True))
 
 
 def choose_thresholds(score, n: int, max_false_emergency: float) -> tuple[ReaderThresholds, tuple[int, int, int]]:
     """Coordinate search from the most cautious setting; only settings with no severe under-triage count."""
     current = {"emergency_yes": 1.01, "emergency_unsure": 1.01, "statutory_possible": 1.01,
                "rule_out_at": 1.01, "rule_out_max_statutory": 0.05, "possible_outweighed_below": 0.0,
-               "negated_possible_outweighed_below": 0.0}
+               "negated_possible_outweighed_below": 0.0, "said_rule_out_max_statutory": 0.0}
 
     def value(setting: dict) -> tuple[int, ...] | None:
         thresholds = _valid(setting)
@@ -163,6 +165,7 @@ def _valid(setting: dict[str, float]) -> ReaderThresholds:
     values["possible_outweighed_below"] = min(values["possible_outweighed_below"], values["statutory_possible"])
     values["negated_possible_outweighed_below"] = min(values["negated_possible_outweighed_below"],
                                                       values["statutory_possible"])
+    values["said_rule_out_max_statutory"] = min(values["said_rule_out_max_statutory"], values["statutory_possible"])
     return ReaderThresholds(**values)
 
 

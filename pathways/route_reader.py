@@ -22,7 +22,10 @@ What it may do, and nothing else:
   `unclear`), the reader's statutory probability is below `rule_out_max_statutory` and its lower-need
   probability at least `rule_out_at`, it fills the unanswered red-flag questions with "no" and
   additional needs with its reading, for the provisional route; `pathways.triage` still puts those red-flag
-  questions to the practitioner first, and the reason says so.
+  questions to the practitioner first, and the reason says so. When the practitioner's own words rule at
+  least one red flag out ("no marks on him", "nothing has been disclosed", "no safeguarding concerns"), the
+  statutory limit is `said_rule_out_max_statutory` instead, if that is higher: the text itself says what the
+  sentence model can only guess.
 - ask rather than assume a "possible": when the only red flags come from exemplar clauses that were merely
   close ("possible", never a phrase pattern and never a "detected" clause) and the reader's statutory
   probability is below `possible_outweighed_below`, `pathways.triage` sets those answers aside, reads the
@@ -70,6 +73,9 @@ class ReaderThresholds:
     possible_outweighed_below: float = Field(default=0.0, ge=0.0, le=1.0)
     # The same, when every such hit came from a clause holding a negation (None = possible_outweighed_below).
     negated_possible_outweighed_below: float | None = Field(default=None, ge=0.0, le=1.0)
+    # Rule out below this statutory probability (instead of rule_out_max_statutory, if higher) when the
+    # practitioner's own words rule at least one red flag out ("no marks", "nothing has been disclosed").
+    said_rule_out_max_statutory: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _yes_is_stricter(self) -> "ReaderThresholds":
@@ -81,7 +87,15 @@ class ReaderThresholds:
             raise ValueError("possible_outweighed_below must not exceed statutory_possible")
         if (self.negated_possible_outweighed_below or 0.0) > self.statutory_possible:
             raise ValueError("negated_possible_outweighed_below must not exceed statutory_possible")
+        if (self.said_rule_out_max_statutory or 0.0) > self.statutory_possible:
+            raise ValueError("said_rule_out_max_statutory must not exceed statutory_possible")
         return self
+
+    def rule_out_below(self, said_in_text: bool) -> float:
+        """The statutory probability under which the reader may rule the red flags out."""
+        if said_in_text and self.said_rule_out_max_statutory is not None:
+            return max(self.rule_out_max_statutory, self.said_rule_out_max_statutory)
+        return self.rule_out_max_statutory
 
 
 @yaml_dataclass(frozen=True, kw_only=True, config=YAML_TYPE)
@@ -173,7 +187,7 @@ class ReaderReading:
 
 
 def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_so_far: Route,
-                 answered: Sequence[str]) -> ReaderReading:
+                 answered: Sequence[str], ruled_out_in_text: Sequence[str] = ()) -> ReaderReading:
     """Turn the reader's probabilities into answers, under the rules in this module's docstring.
 
     Args:
@@ -181,6 +195,7 @@ def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_
         probabilities: the reader's probability per route for this description.
         route_so_far: the route from the patterns and exemplars alone.
         answered: the question ids the patterns and exemplars already answered.
+        ruled_out_in_text: the practitioner's own phrases that rule a red flag out ("no marks on him").
     """
     limits = reader.thresholds
     p_emergency = probabilities["emergency"]
@@ -202,16 +217,20 @@ def read_answers(reader: RouteReader, probabilities: Mapping[str, float], route_
                                   "MASH and emergency descriptions the reader learned from), so the red-flag "
                                   "questions are asked.")
     filled: dict[str, str] = {}
-    if (route_so_far == "unclear" and not raised and p_statutory < limits.rule_out_max_statutory
+    if (route_so_far == "unclear" and not raised and p_statutory < limits.rule_out_below(bool(ruled_out_in_text))
             and p_lower >= limits.rule_out_at):
         needs = "yes" if probabilities["early_help"] >= probabilities["universal"] else "no"
         filled = {qid: value for qid, value in (("immediate_danger", "no"), ("harm_screen", "none"),
                                                 ("additional_needs", needs)) if qid not in answered}
         if filled:
             service = "early help" if needs == "yes" else "universal services"
+            said = ""
+            if ruled_out_in_text and p_statutory >= limits.rule_out_max_statutory:
+                quoted = ", ".join(f'"{phrase}"' for phrase in ruled_out_in_text[:3])
+                said = f" You ruled red flags out yourself ({quoted})."
             reasons["fill"] = (f"Nothing in the description reads like a red flag, and it reads like a concern for "
-                               f"{service} ({_percent(p_lower)}). Please confirm the red-flag questions first: if "
-                               "any red flag applies, the route goes up.")
+                               f"{service} ({_percent(p_lower)}).{said} Please confirm the red-flag questions "
+                               "first: if any red flag applies, the route goes up.")
     return ReaderReading(raised, filled, reasons)
 
 

@@ -78,6 +78,7 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     answers, reasons, concerns = _answers_from_hits(model, hits)
     answers.update(_number_answers(model, clean, answers, reasons, concerns))
     text_vector: np.ndarray | None = None
+    semantic_hits: list[SemanticHit] = []
     only_possible: dict[str, str] | None = None  # the answers before the exemplars, if all they added was "possible"
     only_negated = False  # ... and every one of those "possible" hits came from a clause holding a negation
     if matcher is not None:
@@ -87,7 +88,8 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
         else:
             clause_vectors, text_vector = _embed_description(matcher, text, clauses, model.route_reader.features)
         before_exemplars = dict(answers)
-        raised_by = _add_semantic_answers(model, matcher.match(clauses, clause_vectors), answers, reasons, concerns)
+        semantic_hits = matcher.match(clauses, clause_vectors)
+        raised_by = _add_semantic_answers(model, semantic_hits, answers, reasons, concerns)
         if raised_by and raised_by <= {"possible", "negated"}:
             only_possible = before_exemplars
             only_negated = raised_by == {"negated"}
@@ -98,7 +100,8 @@ def triage_text(model: ThresholdModel, text: str, area: str | None,
     read_as_no: tuple[str, ...] = ()
     if text_vector is not None and model.route_reader is not None:
         decision, read_as_no = _add_reader_answers(model, text_vector, area, age, answers, reasons, decision,
-                                                   only_possible, only_negated)
+                                                   only_possible, only_negated,
+                                                   _red_flags_ruled_out(model, hits, semantic_hits))
     red_flags = tuple(rule.id for rule in decision.fired if rule.id in model.gates)
     answers, questions = _ask_the_practitioner_to_confirm(model, answers, decision.questions, read_as_no)
     return TriageResult(
@@ -194,12 +197,14 @@ def _add_semantic_answers(model: ThresholdModel, hits: list[SemanticHit], answer
 def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | None,
                         age: int | None, answers: dict[str, str], reasons: list[str],
                         decision: Decision, only_possible: dict[str, str] | None = None,
-                        only_negated: bool = False) -> tuple[Decision, tuple[str, ...]]:
+                        only_negated: bool = False,
+                        ruled_out_in_text: tuple[str, ...] = ()) -> tuple[Decision, tuple[str, ...]]:
     """The route reader's answers: raised ones only if more worrying, filled ones only where nothing was said.
 
     `only_possible` holds the answers from before the exemplars when everything they added was a "possible"
     hit (`only_negated`: all from clauses holding a negation); if the reader outweighs those, they are set aside
-    and the red-flag questions asked instead.
+    and the red-flag questions asked instead. `ruled_out_in_text`: the practitioner's phrases that rule a red
+    flag out, which let the reader rule out at a higher statutory probability (`said_rule_out_max_statutory`).
     Returns the decision and the red-flag questions to put to the practitioner first.
     """
     reader = model.route_reader
@@ -226,7 +231,7 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
                            "learned from), so the possible red flags above are put to you as questions rather than "
                            "assumed: please answer them first.")
             decision = without
-    reading = read_answers(reader, probabilities, decision.route, tuple(answers))
+    reading = read_answers(reader, probabilities, decision.route, tuple(answers), ruled_out_in_text)
     before = dict(answers)
     for qid, value in reading.raise_answers.items():
         _keep_most_worrying(model, answers, qid, value)
@@ -241,6 +246,33 @@ def _add_reader_answers(model: ThresholdModel, vector: np.ndarray, area: str | N
     read_as_no = tuple(qid for qid in RED_FLAG_SCREENS if reading.fill_answers.get(qid) and qid not in before)
     confirm_first = tuple(dict.fromkeys([*set_aside, *read_as_no]))
     return _assess_dropping_contradictions(model, area, age, answers, reasons), confirm_first
+
+
+def _red_flags_ruled_out(model: ThresholdModel, hits: list[SignalHit],
+                         semantic_hits: list[SemanticHit]) -> tuple[str, ...]:
+    """The practitioner's own phrases that rule a red flag out: "no marks on him", "nothing has been disclosed".
+
+    A negated phrase pattern whose plain answers would raise a red flag, a pattern whose answers clear one
+    ("no safeguarding concerns"), or an exemplar clause close to a red flag that holds a negation.
+    """
+    phrases = [hit.phrase for hit in hits
+               if (hit.negated and _touches_a_gate(model, hit.signal.answers, "raises"))
+               or (not hit.negated and _touches_a_gate(model, hit.signal.answers, "clears"))]
+    phrases += [hit.clause for hit in semantic_hits if hit.negated]
+    return tuple(dict.fromkeys(phrases))
+
+
+def _touches_a_gate(model: ThresholdModel, answers: dict[str, str], how: str) -> bool:
+    """Whether any of these answers fires or makes possible a gate ("raises"), or clears one ("clears")."""
+    for qid, value in answers.items():
+        question = model.question(qid)
+        option = question.option(value) if question is not None else None
+        if option is None:
+            continue
+        touched = option.clears if how == "clears" else (*option.fires, *option.possible)
+        if any(rule in model.gates for rule in touched):
+            return True
+    return False
 
 
 @functools.cache

@@ -223,3 +223,34 @@ def test_a_missing_child_is_still_found_beside_the_school_exception(model, text,
 def test_a_parent_working_long_hours_is_not_exploitation_but_a_child_working_them_is(model):
     assert "exploitation" not in triage_text(model, "dad works long hours in Newport", None).answers
     assert triage_text(model, "14yo works long hours at a car wash for cash", None).route in ("mash", "emergency")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["same clothes all week again and the electric ran out so they had candles",
+     "no beds for the boys and they sleep on the floor",
+     "8yo in the same uniform every day, says the gas was cut off"],
+)
+def test_basic_needs_plainly_unmet_read_as_often_unmet(model, text):
+    result = triage_text(model, text, None)
+    assert result.answers.get("neglect_care") in ("often_unmet", "serious_harm"), result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["been open to early help 6 months, no change", "mum has stopped answering the door to the family worker",
+     "working with the family support worker since March but nothing has changed"],
+)
+def test_support_that_has_not_worked_is_read_from_everyday_words(model, text):
+    assert triage_text(model, text, None).answers.get("support_not_worked") == "yes"
+
+
+def test_unmet_basic_needs_after_early_help_with_no_change_reach_the_mash(model):
+    text = ("brothers 6 and 8, same clothes all week again, no beds for the boys. "
+            "Open to early help 6 months, no change, and mum has stopped answering the door")
+    assert triage_text(model, text, "southampton").route == "mash"
+
+
+def test_a_parent_happy_for_a_referral_in_any_wording_is_asking_for_help(model):
+    result = triage_text(model, "kids well looked after but mum is happy for me to refer to early help", None)
+    assert result.answers.get("additional_needs") == "yes"

@@ -124,6 +124,42 @@ def test_a_rule_out_gives_a_provisional_route_and_still_asks_the_red_flag_questi
     assert "harm_screen" not in result.answers and "immediate_danger" not in result.answers
 
 
+SAID = dataclasses.replace(THRESHOLDS, said_rule_out_max_statutory=0.3)
+LOWER_NEED_BUT_UNSURE = {"emergency": 0.0, "mash": 0.2, "early_help": 0.7, "universal": 0.08, "unclear": 0.02}
+
+
+def test_a_red_flag_ruled_out_in_the_practitioners_own_words_lets_the_reader_rule_out_at_a_higher_limit(model, matcher):
+    reader = dataclasses.replace(model, route_reader=Preset(LOWER_NEED_BUT_UNSURE, SAID))
+    silent = triage_text(reader, "he's been a bit quiet lately and mum asked for some help with routines", None,
+                         matcher)
+    assert silent.route == "unclear"
+    said = triage_text(reader, "he's been a bit quiet lately and mum asked for some help with routines. "
+                               "No marks on him and nothing has been disclosed", None, matcher)
+    assert said.route == "early_help"
+    assert any("You ruled red flags out yourself" in reason for reason in said.reasons)
+    assert [q.id for q in said.questions[:2]] == ["immediate_danger", "harm_screen"]
+
+
+def test_ruling_one_red_flag_out_never_lowers_another_the_text_raises(model, matcher):
+    reader = dataclasses.replace(model, route_reader=Preset(LOWER_NEED_BUT_UNSURE, SAID))
+    result = triage_text(reader, "no marks on him but he said his dad hit him with a belt", None, matcher)
+    assert result.route in ("mash", "emergency")
+
+
+@settings(max_examples=300, deadline=None)
+@given(probs=probabilities, said=st.booleans())
+def test_the_rule_out_limit_is_the_higher_one_only_when_a_red_flag_was_ruled_out_in_words(probs, said):
+    reading = read_answers(Preset(probs, SAID), probs, "unclear", (), ("no marks",) if said else ())
+    statutory = probs["emergency"] + probs["mash"]
+    if reading.fill_answers:
+        assert statutory < (SAID.said_rule_out_max_statutory if said else SAID.rule_out_max_statutory)
+
+
+def test_a_said_rule_out_limit_above_the_possible_threshold_is_rejected():
+    with pytest.raises(ValueError, match="said_rule_out_max_statutory"):
+        dataclasses.replace(THRESHOLDS, said_rule_out_max_statutory=0.7)
+
+
 def test_a_reader_for_another_embedding_size_is_left_out(model, matcher):
     reader = RouteReader(_fitted(384))
     text = DESCRIPTIONS[2]
