@@ -49,6 +49,10 @@ SET_STATUS = {
                             "data: no longer held out",
     "vignettes_fresh5.yml": "written blind, measured (47% without / 77% with the route reader), then its misses read "
                             "to develop negation handling (ADR 0011 addendum of 2026-12-05): no longer held out",
+    "vignettes_fresh6.yml": "written blind, measured (48% without / 85% with the route reader), then reader training "
+                            "data: no longer held out",
+    "vignettes_fresh7.yml": "written blind, measured (47% without / 77% with the route reader, then 82% with one "
+                            "severe under-triage after a refit), read to fix that case: no longer held out",
 }
 
 

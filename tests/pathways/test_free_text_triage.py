@@ -254,3 +254,54 @@ def test_unmet_basic_needs_after_early_help_with_no_change_reach_the_mash(model)
 def test_a_parent_happy_for_a_referral_in_any_wording_is_asking_for_help(model):
     result = triage_text(model, "kids well looked after but mum is happy for me to refer to early help", None)
     assert result.answers.get("additional_needs") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["4 month check, lovely visit. Only thing was a small bruise on his upper arm. Baby not rolling yet. "
+     "No other worries",
+     "new birth visit went well. Noticed a little mark behind her ear, mum unsure how",
+     "6 week review. Scratch and some swelling on her cheek, parents say the cat did it"],
+)
+def test_a_mark_and_a_young_baby_in_different_sentences_still_reach_the_mash(model, text):
+    result = triage_text(model, text, None)
+    assert result.route in ("mash", "emergency"), result.reasons
+    assert "gate_injury_non_mobile_baby" in result.red_flags
+
+
+def test_a_young_baby_with_no_marks_is_not_read_as_injured(model):
+    result = triage_text(model, "8 week check, no marks or bruises, feeding well", None)
+    assert "gate_injury_non_mobile_baby" not in result.red_flags
+
+
+def test_a_family_that_no_longer_opens_the_door_has_stopped_engaging(model):
+    assert triage_text(model, "mum no longer opens the door on home visits", None).answers.get(
+        "support_not_worked") == "yes"
+
+
+def test_a_child_missing_now_with_signs_of_exploitation_is_an_emergency(model):
+    text = ("14 yo not home since yesterday teatime, phone off. Lately going off with older lads, "
+            "mum found wraps of white powder and cash in his bag")
+    assert triage_text(model, text, None).route == "emergency"
+
+
+def test_a_child_who_was_missing_once_and_is_back_is_not_an_emergency(model):
+    text = "14 yo went missing last month with older lads, found with wraps of white powder; he is back home safe now"
+    assert triage_text(model, text, None).route != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["15yo now saying certain groups need wiping out, found notes about making something that goes bang",
+     "an older guy online sends him videos and told him not to tell his parents",
+     "worried about a 14 year old sharing far right memes and talking about a race war"],
+)
+def test_radicalisation_and_secrecy_asked_by_an_adult_reach_the_mash(model, text):
+    result = triage_text(model, text, None)
+    assert result.route in ("mash", "emergency"), result.reasons
+    assert "exploitation" in result.concerns
+
+
+def test_support_that_changed_nothing_is_read_whatever_the_support_was_called(model):
+    text = "we've had FSS sessions, attendance panel, a parenting contract and 2 penalty notices - nothing has changed"
+    assert triage_text(model, text, None).answers.get("support_not_worked") == "yes"
