@@ -75,8 +75,8 @@ test: install index train test-unit test-rasa test-e2e ## Everything CI runs: un
 
 bench: bench-retrieval bench-triage bench-conversation bench-nlu ## Every benchmark, printing figures
 
-bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hybrid
-	$(APP_PY) -m bench.retrieval
+bench-retrieval: index ## Retrieval quality and latency: dense vs lexical vs hybrid, per evaluation set and pooled
+	$(APP_PY) -m bench.retrieval --pooled --questions $(sort $(filter-out %train.yml %train2.yml %train3.yml,$(wildcard knowledge/eval/questions_*.yml)))
 
 bench-nlu: bench-nlu-heldout ## NLU: held-out messages, then 3-fold cross-validation over seeds 0-4; fails if mean weighted F1 < 0.90
 	TQDM_DISABLE=1 .venv-rasa/bin/python -m bench.nlu_cv_repeats --seeds 0 1 2 3 4 --out var/results/nlu --target 0.90

@@ -10,7 +10,8 @@ latency (query embedding included) per mode, the same searches through `POST /ap
 route on an in-process ASGI client: validation and JSON included), then the cold index build time (empty
 embedding cache) and the time to re-index after editing one file. Everything runs on copies in a temporary folder.
 
-    .venv/bin/python -m bench.retrieval [--questions FILE ...] [--guidance DIR] [--toolkits FILE] [--show-misses]
+    .venv/bin/python -m bench.retrieval [--questions FILE ...] [--pooled] [--guidance DIR] [--toolkits FILE]
+                                        [--show-misses]
 """
 
 import argparse
@@ -170,8 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-of-scope", type=Path, default=settings.resolve(settings.paths.out_of_scope),
                         help="out-of-scope topics folder")
     parser.add_argument("--show-misses", action="store_true", help="list questions not answered at rank 1")
+    parser.add_argument("--pooled", action="store_true", help="also report every given set together as one")
     args = parser.parse_args(argv)
     question_sets = {path.stem.removeprefix("questions_"): load_eval_set(path) for path in args.questions}
+    if args.pooled and len(question_sets) > 1:
+        question_sets["all sets together"] = EvalSet(
+            in_scope=[q for s in list(question_sets.values()) for q in s.in_scope],
+            out_of_scope=[q for s in list(question_sets.values()) for q in s.out_of_scope])
 
     started = time.perf_counter()
     embedder = SentenceTransformerEmbedder(settings.model.name, batch_size=settings.model.batch_size)
@@ -201,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
             service.search(query)
         results = {name: {mode: evaluate(service, questions, mode) for mode in MODES}
                    for name, questions in question_sets.items()}
-        through_api = api_latency_ms(service, [q for questions in question_sets.values()
+        separate = [questions for name, questions in question_sets.items() if name != "all sets together"]
+        through_api = api_latency_ms(service, [q for questions in separate
                                                for q in (*questions.in_scope, *questions.out_of_scope)])
 
         edited = sorted(guidance.rglob("*.yml"))[0]
