@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bench.held_out import is_held_out
 from bench.triage import load_matcher
 from pathways.case_file import load_vignettes
 from pathways.engine import assess_case
@@ -66,15 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     model = load_model(ROOT / "pathways")
     matcher = None if args.patterns_only else load_matcher(model)
     paths = sorted((ROOT / "pathways" / "eval").glob("vignettes*.yml"))
-    vignettes = [v for path in paths for v in load_vignettes(path)]
+    labelled = [(path, v) for path in paths for v in load_vignettes(path)]
     ok = True
     for style, worried in (("cautious", False), ("worried", True)):
-        counts = [turns_to_route(model, v.text, v.area, worried, matcher) for v in vignettes]
+        counts = [turns_to_route(model, v.text, v.area, worried, matcher) for _, v in labelled]
         share = sum(c <= TARGET_TURNS for c in counts) / len(counts)
         print(f"{style:9} practitioner: {len(counts)} conversations, median {statistics.median(counts)} turns, "
               f"p90 {sorted(counts)[int(0.9 * (len(counts) - 1))]}, max {max(counts)}; "
-              f"{share:.0%} within {TARGET_TURNS} turns")
+              f"{share:.1%} within {TARGET_TURNS} turns")
         print("           turns: " + ", ".join(f"{k}: {v}" for k, v in sorted(Counter(counts).items())))
+        longer = [f"{path.name}:{v.id} ({c})" if not is_held_out(path) else f"{path.name}: a held-out one ({c})"
+                  for (path, v), c in zip(labelled, counts, strict=True) if c > TARGET_TURNS]
+        if longer:
+            print(f"           over {TARGET_TURNS} turns: " + ", ".join(longer))
         ok = ok and statistics.median(counts) <= TARGET_TURNS
     return 0 if ok else 1
 
