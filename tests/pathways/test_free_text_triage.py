@@ -257,16 +257,21 @@ def test_a_parent_happy_for_a_referral_in_any_wording_is_asking_for_help(model):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["4 month check, lovely visit. Only thing was a small bruise on his upper arm. Baby not rolling yet. "
-     "No other worries",
-     "new birth visit went well. Noticed a little mark behind her ear, mum unsure how",
-     "6 week review. Scratch and some swelling on her cheek, parents say the cat did it"],
+    ("text", "marker"),
+    [("4 month check, lovely visit. Only thing was a small bruise on his upper arm. Baby not rolling yet. "
+      "No other worries", "gate_injury_non_mobile_baby"),
+     ("new birth visit went well. Noticed a little mark behind her ear, mum unsure how", "gate_injury_non_mobile_baby"),
+     ("6 week review. Scratch and some swelling on her cheek, parents say the cat did it",
+      "gate_injury_non_mobile_baby"),
+     ("15yo now saying certain groups need wiping out, found notes about making something that goes bang",
+      "exploitation"),
+     ("an older guy online sends him videos and told him not to tell his parents", "exploitation"),
+     ("worried about a 14 year old sharing far right memes and talking about a race war", "exploitation")],
 )
-def test_a_mark_and_a_young_baby_in_different_sentences_still_reach_the_mash(model, text):
+def test_a_baby_marked_in_another_sentence_radicalisation_and_adult_secrecy_reach_the_mash(model, text, marker):
     result = triage_text(model, text, None)
     assert result.route in ("mash", "emergency"), result.reasons
-    assert "gate_injury_non_mobile_baby" in result.red_flags
+    assert marker in (*result.red_flags, *result.concerns)
 
 
 def test_a_young_baby_with_no_marks_is_not_read_as_injured(model):
@@ -288,18 +293,6 @@ def test_a_child_missing_now_with_signs_of_exploitation_is_an_emergency(model):
 def test_a_child_who_was_missing_once_and_is_back_is_not_an_emergency(model):
     text = "14 yo went missing last month with older lads, found with wraps of white powder; he is back home safe now"
     assert triage_text(model, text, None).route != "emergency"
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["15yo now saying certain groups need wiping out, found notes about making something that goes bang",
-     "an older guy online sends him videos and told him not to tell his parents",
-     "worried about a 14 year old sharing far right memes and talking about a race war"],
-)
-def test_radicalisation_and_secrecy_asked_by_an_adult_reach_the_mash(model, text):
-    result = triage_text(model, text, None)
-    assert result.route in ("mash", "emergency"), result.reasons
-    assert "exploitation" in result.concerns
 
 
 def test_support_that_changed_nothing_is_read_whatever_the_support_was_called(model):
