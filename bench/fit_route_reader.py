@@ -126,7 +126,7 @@ def _what_the_thresholds_decide(limits: ReaderThresholds, probabilities: dict[st
             p_statutory < limits.rule_out_max_statutory and p_lower >= limits.rule_out_at,
             p_statutory < limits.possible_outweighed_below,
             p_statutory < (limits.negated_possible_outweighed_below or 0.0),
-            p_statutory < limits.rule_out_below(said_in_text=True))
+            p_statutory < limits.rule_out_below(said_in_text=True) and p_lower >= limits.rule_out_at)
 
 
 def choose_thresholds(score, n: int, max_false_emergency: float) -> tuple[ReaderThresholds, tuple[int, int, int]]:
