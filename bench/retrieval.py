@@ -34,6 +34,7 @@ from knowledge.yaml_source import read_yaml
 
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
 DEPTH = 5
+POOLED = "all sets together"
 DEFAULT_SETS = ("knowledge/eval/questions_dev.yml", "knowledge/eval/questions_blind.yml")
 
 
@@ -175,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     question_sets = {path.stem.removeprefix("questions_"): load_eval_set(path) for path in args.questions}
     if args.pooled and len(question_sets) > 1:
-        question_sets["all sets together"] = EvalSet(
-            in_scope=[q for s in list(question_sets.values()) for q in s.in_scope],
-            out_of_scope=[q for s in list(question_sets.values()) for q in s.out_of_scope])
+        separate = list(question_sets.values())
+        question_sets[POOLED] = EvalSet(in_scope=[q for s in separate for q in s.in_scope],
+                                        out_of_scope=[q for s in separate for q in s.out_of_scope])
 
     started = time.perf_counter()
     embedder = SentenceTransformerEmbedder(settings.model.name, batch_size=settings.model.batch_size)
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             service.search(query)
         results = {name: {mode: evaluate(service, questions, mode) for mode in MODES}
                    for name, questions in question_sets.items()}
-        separate = [questions for name, questions in question_sets.items() if name != "all sets together"]
+        separate = [questions for name, questions in question_sets.items() if name != POOLED]
         through_api = api_latency_ms(service, [q for questions in separate
                                                for q in (*questions.in_scope, *questions.out_of_scope)])
 

@@ -5,10 +5,8 @@ from hypothesis import strategies as st
 
 from bench.fit_route_reader import GRID, _valid, _what_the_thresholds_decide
 from pathways.route_reader import READER_ROUTES, outweighs_possible_red_flags, read_answers
-from tests.pathways.test_route_reader import Preset
+from tests.pathways.test_route_reader import Preset, probabilities
 
-probabilities = st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5).filter(lambda p: sum(p) > 0).map(
-    lambda p: {route: value / sum(p) for route, value in zip(READER_ROUTES, p, strict=True)})
 CAUTIOUS = {"emergency_yes": 1.01, "emergency_unsure": 1.01, "statutory_possible": 0.5, "rule_out_at": 1.01,
             "rule_out_max_statutory": 0.05, "possible_outweighed_below": 0.0, "negated_possible_outweighed_below": 0.0,
             "said_rule_out_max_statutory": 0.2}
